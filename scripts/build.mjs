@@ -1,0 +1,27 @@
+// Bundles the three entry points with esbuild (see README "Build"):
+//   dist/extension.js  the VS Code client (vscode is provided by the editor)
+//   dist/server.js     the language server (`node dist/server.js --stdio`, or IPC from the client)
+//   dist/cli.js        the command line
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+const started = Date.now();
+await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+chmodSync('dist/cli.js', 0o755);
+if (!watch) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);

@@ -1,0 +1,129 @@
+// The corpus cache: the built CorpusData of a set of bundles, keyed by their content hashes.
+// File layout, three lines: a JSON header (format, the inputs with their stat and content hash, the
+// payload's hash), the corpus structure (JSON), and the texts (a JSON array, parsed on first use).
+// The payload is ASCII-only (non-ASCII escaped) so it decodes without UTF-8 work. A header that does
+// not match, a payload whose hash does not match (corruption) or unparsable JSON makes the cache
+// stale: it is rebuilt, never trusted.
+//
+// Like git's index, the input check is two-tier: an input whose size, mtime and inode are unchanged
+// is taken as unchanged (hashing a 37 MB bundle costs more than loading the cache); any stat change
+// re-hashes the content. `verifyInputs` re-hashes every input and is run off the start-up path.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hashBytes } from './bundleFile';
+import type { CorpusData } from './model';
+
+/** Bump when CorpusData's shape or the builder's output changes. */
+export const CACHE_FORMAT = 4;
+
+export interface CacheInput {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  contentHash: string;
+}
+
+interface CacheHeader {
+  format: number;
+  inputs: CacheInput[];
+  payloadHash: string;
+}
+
+export type CacheMiss = 'absent' | 'format' | 'inputs' | 'changed' | 'corrupt';
+
+/** On a hit, `data.texts` is empty and `loadTexts` parses them when first needed. */
+export type CacheRead =
+  | { hit: true; data: CorpusData; loadTexts: () => string[]; inputs: CacheInput[] }
+  | { hit: false; reason: CacheMiss; detail?: string };
+
+export function defaultCacheDir(): string {
+  if (process.env.TTPLENS_CACHE_DIR) return process.env.TTPLENS_CACHE_DIR;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'ttp-lens');
+}
+
+export function cacheFileFor(cacheDir: string, bundlePaths: readonly string[]): string {
+  const slot = hashBytes(bundlePaths.map((p) => path.resolve(p)).join('\n')).slice(0, 16);
+  return path.join(cacheDir, `corpus-${slot}.json`);
+}
+
+export function statInput(file: string, contentHash: string): CacheInput {
+  const stat = statSync(file);
+  return { path: path.resolve(file), size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, contentHash };
+}
+
+const NEWLINE = 10;
+
+export function readCache(cacheFile: string, bundlePaths: readonly string[]): CacheRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(cacheFile);
+  } catch {
+    return { hit: false, reason: 'absent' };
+  }
+  const headerEnd = bytes.indexOf(NEWLINE);
+  const structureEnd = headerEnd < 0 ? -1 : bytes.indexOf(NEWLINE, headerEnd + 1);
+  if (structureEnd < 0) return { hit: false, reason: 'corrupt', detail: 'truncated' };
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(bytes.toString('latin1', 0, headerEnd)) as CacheHeader;
+  } catch {
+    return { hit: false, reason: 'corrupt', detail: 'unreadable header' };
+  }
+  if (header.format !== CACHE_FORMAT) return { hit: false, reason: 'format' };
+  const wanted = bundlePaths.map((p) => path.resolve(p));
+  if (header.inputs?.length !== wanted.length || header.inputs.some((input, i) => input.path !== wanted[i])) {
+    return { hit: false, reason: 'inputs' };
+  }
+  for (const input of header.inputs) {
+    let stat;
+    try {
+      stat = statSync(input.path);
+    } catch {
+      return { hit: false, reason: 'changed', detail: `${input.path} is gone` };
+    }
+    if (stat.size === input.size && stat.mtimeMs === input.mtimeMs && stat.ino === input.ino) continue;
+    if (hashBytes(readFileSync(input.path)) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${input.path} changed` };
+  }
+  if (hashBytes(bytes.subarray(headerEnd + 1)) !== header.payloadHash) return { hit: false, reason: 'corrupt', detail: 'payload hash mismatch' };
+  let data: CorpusData;
+  try {
+    data = JSON.parse(bytes.toString('latin1', headerEnd + 1, structureEnd)) as CorpusData;
+  } catch {
+    return { hit: false, reason: 'corrupt', detail: 'structure is not JSON' };
+  }
+  data.objects.forEach((object, index) => (object.index = index));
+  // The hash above covered the texts too, so parsing them later cannot meet corruption.
+  const loadTexts = () => JSON.parse(bytes.toString('latin1', structureEnd + 1)) as string[];
+  return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs: header.inputs };
+}
+
+/** Writes atomically (temp file + rename) so a crash never leaves a half-written cache behind. */
+export function writeCache(cacheFile: string, inputs: CacheInput[], data: CorpusData): void {
+  const structure = asciiJson({ ...data, texts: undefined }, (key, value) => (key === 'index' ? undefined : value));
+  const texts = asciiJson(data.texts);
+  const payload = `${structure}\n${texts}`;
+  const header: CacheHeader = { format: CACHE_FORMAT, inputs, payloadHash: hashBytes(Buffer.from(payload, 'latin1')) };
+  mkdirSync(path.dirname(cacheFile), { recursive: true });
+  const temp = `${cacheFile}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(header)}\n${payload}`, 'latin1');
+  renameSync(temp, cacheFile);
+}
+
+/** JSON with every non-ASCII character escaped, so the file is pure ASCII. */
+function asciiJson(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
+  return JSON.stringify(value, replacer).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Re-hashes every input's content; false when any differs from what the cache was built from. */
+export function verifyInputs(inputs: readonly CacheInput[]): boolean {
+  return inputs.every((input) => {
+    try {
+      return hashBytes(readFileSync(input.path)) === input.contentHash;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,0 +1,274 @@
+// The immutable corpus index: lookups by ID, relationships in both directions, the unified
+// "what observes this technique" answer for the v17 and v18 data models, and revocation chains.
+import { parseAttackId } from './ids';
+import type { AttackObject, CorpusData, ObjectKind, Observation, Relation } from './model';
+import { NameSearch, type SearchOptions, type SearchResult } from './search';
+
+export type MissingIdVerdict =
+  /** Well-formed, and plausible for a newer ATT&CK release than the one loaded. */
+  | { kind: 'newer'; loadedVersion: string }
+  /** Well-formed but not in the loaded release and not plausibly newer: most likely a typo. */
+  | { kind: 'unknown' };
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export class Corpus {
+  readonly objects: readonly AttackObject[];
+  private readonly byKey = new Map<string, AttackObject>();
+  private readonly children = new Map<number, AttackObject[]>();
+  private readonly componentsOfSource = new Map<number, AttackObject[]>();
+  private readonly mitigationsOf = new Map<number, Relation[]>();
+  private readonly mitigatedBy = new Map<number, Relation[]>();
+  private readonly detectsOf = new Map<number, Relation[]>();
+  private readonly detectedBy = new Map<number, Relation[]>();
+  private readonly usesOf = new Map<number, number[]>();
+  private readonly usedBy = new Map<number, number[]>();
+  private readonly revokedByMap = new Map<number, number>();
+  private readonly strategyOfAnalytic = new Map<number, AttackObject>();
+  private readonly tacticsByShortname = new Map<string, AttackObject[]>();
+  private readonly highestSub = new Map<string, number>();
+  private observerCache = new Map<number, Observation[]>();
+  private search?: NameSearch;
+  /** Whether the loaded release uses the v18 detection model (strategies and analytics). */
+  readonly hasDetectionStrategies: boolean;
+
+  private texts?: string[];
+
+  /** `loadTexts` supplies `data.texts` on first use when the data came without them (the cache). */
+  constructor(
+    readonly data: CorpusData,
+    private readonly loadTexts?: () => string[],
+  ) {
+    this.objects = data.objects;
+    if (data.texts.length || !loadTexts) this.texts = data.texts;
+    for (const object of data.objects) {
+      this.byKey.set((object.key ?? object.id).toUpperCase(), object);
+      if (object.kind === 'tactic' && object.shortname) pushTo(this.tacticsByShortname, object.shortname, object);
+      if (object.kind === 'dataComponent' && object.parent !== undefined) pushTo(this.componentsOfSource, object.parent, object);
+      if (object.kind === 'detectionStrategy') for (const analytic of object.analytics ?? []) this.strategyOfAnalytic.set(analytic, object);
+      if (object.kind === 'technique' && object.isSubtechnique && !object.revoked) {
+        const parsed = parseAttackId(object.id);
+        if (parsed?.parentId && parsed.sub !== undefined) this.highestSub.set(parsed.parentId, Math.max(this.highestSub.get(parsed.parentId) ?? 0, parsed.sub));
+      }
+    }
+    const { relations } = data;
+    for (const [source, target] of relations.subtechniqueOf) pushTo(this.children, target, data.objects[source]);
+    for (const r of relations.mitigates) {
+      pushTo(this.mitigationsOf, r[1], r);
+      pushTo(this.mitigatedBy, r[0], r);
+    }
+    for (const r of relations.detects) {
+      pushTo(this.detectsOf, r[1], r);
+      pushTo(this.detectedBy, r[0], r);
+    }
+    for (const [source, target] of relations.uses) {
+      pushTo(this.usesOf, source, target);
+      pushTo(this.usedBy, target, source);
+    }
+    for (const [source, target] of relations.revokedBy) this.revokedByMap.set(source, target);
+    for (const list of this.children.values()) list.sort((a, b) => a.id.localeCompare(b.id));
+    this.hasDetectionStrategies = relations.detects.some(([source]) => data.objects[source].kind === 'detectionStrategy');
+  }
+
+  /** An object's description (Markdown, citations removed). */
+  description(object: AttackObject): string {
+    return this.text(object.index);
+  }
+
+  /** A technique's prose "Detection" section (v17 and earlier), if any. */
+  detectionText(object: AttackObject): string | undefined {
+    return object.detectionText === undefined ? undefined : this.text(object.detectionText);
+  }
+
+  private text(index: number | undefined): string {
+    if (index === undefined) return '';
+    this.texts ??= this.loadTexts!();
+    return this.texts[index] ?? '';
+  }
+
+  /** A label for the loaded release(s), e.g. "ATT&CK v18.1" or "ATT&CK enterprise v18.1 + ics v18.1". */
+  get versionLabel(): string {
+    const bundles = this.data.bundles;
+    const versions = new Set(bundles.map((b) => b.version));
+    if (versions.size === 1) return `ATT&CK v${bundles[0].version}`;
+    return `ATT&CK ${bundles.map((b) => `${b.domain.replace(/-attack$/, '')} v${b.version}`).join(' + ')}`;
+  }
+
+
+  /** Looks up an ATT&CK ID (any case) or a v17 component's STIX id. */
+  get(idOrKey: string): AttackObject | undefined {
+    return this.byKey.get(idOrKey.toUpperCase());
+  }
+
+  at(index: number): AttackObject {
+    return this.objects[index];
+  }
+
+  ofKind(kind: ObjectKind): AttackObject[] {
+    return this.objects.filter((o) => o.kind === kind);
+  }
+
+  /** Tactics in matrix order, the first loaded domain first. */
+  tactics(includeDeprecated = false): AttackObject[] {
+    const domainOrder = this.data.bundles.map((b) => b.domain);
+    const rank = (o: AttackObject) => Math.min(...o.domains.map((d) => (domainOrder.indexOf(d) + 1 || 99)));
+    return this.ofKind('tactic')
+      .filter((t) => includeDeprecated || (!t.deprecated && !t.revoked))
+      .sort((a, b) => rank(a) - rank(b) || (a.matrixOrder ?? 99) - (b.matrixOrder ?? 99));
+  }
+
+  /** Tactics with this shortname ("execution"): one per domain that has it. */
+  tacticsNamed(shortname: string): AttackObject[] {
+    return this.tacticsByShortname.get(shortname.toLowerCase()) ?? [];
+  }
+
+  tacticShortnames(): string[] {
+    return [...this.tacticsByShortname.keys()];
+  }
+
+  parentOf(object: AttackObject): AttackObject | undefined {
+    return object.parent === undefined ? undefined : this.objects[object.parent];
+  }
+
+  subtechniquesOf(technique: AttackObject): AttackObject[] {
+    return this.children.get(technique.index) ?? [];
+  }
+
+  componentsOf(dataSource: AttackObject): AttackObject[] {
+    return this.componentsOfSource.get(dataSource.index) ?? [];
+  }
+
+  mitigationsFor(technique: AttackObject): { mitigation: AttackObject; description?: string }[] {
+    return (this.mitigationsOf.get(technique.index) ?? []).map(([source, , text]) => ({ mitigation: this.objects[source], description: text === undefined ? undefined : this.text(text) }));
+  }
+
+  techniquesMitigatedBy(mitigation: AttackObject): AttackObject[] {
+    return (this.mitigatedBy.get(mitigation.index) ?? []).map(([, target]) => this.objects[target]);
+  }
+
+  /** Techniques a detection strategy (v18) or data component (v17) detects directly. */
+  techniquesDetectedBy(object: AttackObject): AttackObject[] {
+    return (this.detectedBy.get(object.index) ?? []).map(([, target]) => this.objects[target]);
+  }
+
+  /** Groups, software and campaigns that use a technique (or software). */
+  usersOf(object: AttackObject): AttackObject[] {
+    return (this.usedBy.get(object.index) ?? []).map((i) => this.objects[i]);
+  }
+
+  /** Techniques and software that a group, software or campaign uses. */
+  usedByObject(object: AttackObject): AttackObject[] {
+    return (this.usesOf.get(object.index) ?? []).map((i) => this.objects[i]);
+  }
+
+  detectionStrategyOf(analytic: AttackObject): AttackObject | undefined {
+    return this.strategyOfAnalytic.get(analytic.index);
+  }
+
+  /** What observes a technique: data components with their data source (v17) or with the detection
+   *  strategy, analytic and log source behind each (v18). One entry per (component, analytic, log source). */
+  observersOf(technique: AttackObject): Observation[] {
+    const cached = this.observerCache.get(technique.index);
+    if (cached) return cached;
+    const observations: Observation[] = [];
+    for (const [sourceIndex, , text] of this.detectsOf.get(technique.index) ?? []) {
+      const source = this.objects[sourceIndex];
+      if (source.kind === 'dataComponent') {
+        observations.push({ component: source, dataSource: this.parentOf(source), description: text === undefined ? undefined : this.text(text) });
+      } else if (source.kind === 'detectionStrategy') {
+        for (const analyticIndex of source.analytics ?? []) {
+          const analytic = this.objects[analyticIndex];
+          for (const ref of analytic.logSourceRefs ?? []) {
+            observations.push({ component: this.objects[ref.component], detectionStrategy: source, analytic, logSource: { name: ref.name, channel: ref.channel } });
+          }
+        }
+      }
+    }
+    this.observerCache.set(technique.index, observations);
+    return observations;
+  }
+
+  /** The distinct data components observing a technique. */
+  componentsObserving(technique: AttackObject): AttackObject[] {
+    const seen = new Map<number, AttackObject>();
+    for (const o of this.observersOf(technique)) seen.set(o.component.index, o.component);
+    return [...seen.values()];
+  }
+
+  /** Techniques observed by a data component (or, for a data source, by any of its components). */
+  techniquesObservedBy(object: AttackObject): AttackObject[] {
+    const components = object.kind === 'dataSource' ? this.componentsOf(object) : [object];
+    const wanted = new Set(components.map((c) => c.index));
+    const result = new Map<number, AttackObject>();
+    for (const [techniqueIndex, relations] of this.detectsOf) {
+      for (const [sourceIndex] of relations) {
+        const source = this.objects[sourceIndex];
+        const hit = source.kind === 'dataComponent'
+          ? wanted.has(source.index)
+          : (source.analytics ?? []).some((a) => (this.objects[a].logSourceRefs ?? []).some((ref) => wanted.has(ref.component)));
+        if (hit) {
+          result.set(techniqueIndex, this.objects[techniqueIndex]);
+          break;
+        }
+      }
+    }
+    return [...result.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The live object a revoked one was replaced by, following chains; undefined when there is none
+   *  or the chain loops. `chain` lists every hop including the final one. */
+  revokedSuccessor(object: AttackObject): { successor: AttackObject; chain: AttackObject[] } | undefined {
+    const chain: AttackObject[] = [];
+    const visited = new Set<number>([object.index]);
+    let current = object;
+    for (;;) {
+      const next = this.revokedByMap.get(current.index);
+      if (next === undefined || visited.has(next)) break;
+      visited.add(next);
+      current = this.objects[next];
+      chain.push(current);
+    }
+    if (chain.length === 0 || current.revoked) return undefined;
+    return { successor: current, chain };
+  }
+
+  /** For a well-formed ID the corpus does not have: newer release, or unknown (a typo)? */
+  classifyMissing(id: string): MissingIdVerdict {
+    const parsed = parseAttackId(id);
+    if (!parsed) return { kind: 'unknown' };
+    const highest = this.data.highestNumbers[parsed.prefix];
+    const loadedVersion = this.versionLabel;
+    if (highest !== undefined && parsed.number > highest) return { kind: 'newer', loadedVersion };
+    if (parsed.sub !== undefined && parsed.parentId) {
+      const parent = this.get(parsed.parentId);
+      if (parent && !parent.revoked && !parent.deprecated) {
+        const highestSub = this.highestSub.get(parsed.parentId) ?? 0;
+        if (parsed.sub > highestSub) return { kind: 'newer', loadedVersion };
+      }
+    }
+    return { kind: 'unknown' };
+  }
+
+  /** Ranked search by ID prefix, name (word prefix, fuzzy, acronym) and alias. Built on first use. */
+  find(query: string, options: SearchOptions = {}): SearchResult[] {
+    this.search ??= new NameSearch(this.objects);
+    return this.search.find(query, options);
+  }
+
+  /** Display label: "T1059.001 PowerShell", "DS0009 Process: Process Creation" (v17), "DC0032 Process Creation". */
+  label(object: AttackObject): string {
+    if (object.kind === 'dataComponent') {
+      const source = this.parentOf(object);
+      if (source) return `${source.id} ${source.name}: ${object.name}`;
+    }
+    if (object.kind === 'technique' && object.isSubtechnique) {
+      const parent = this.parentOf(object);
+      if (parent) return `${object.id} ${parent.name}: ${object.name}`;
+    }
+    return object.id ? `${object.id} ${object.name}` : object.name;
+  }
+}

@@ -1,0 +1,133 @@
+// Ranked search over the corpus: ID prefix, then names (fuzzysort: word-prefix and fuzzy matching,
+// fast enough per keystroke), aliases and acronyms ("ipc" → Inter-Process Communication).
+import fuzzysort, { type Prepared } from 'fuzzysort';
+import type { AttackObject, ObjectKind } from './model';
+
+export interface SearchOptions {
+  kinds?: readonly ObjectKind[];
+  limit?: number;
+  /** Include revoked and deprecated objects (ranked after live ones). Default false. */
+  includeRetired?: boolean;
+}
+
+export interface SearchResult {
+  object: AttackObject;
+  /** 0..1, higher is better. */
+  score: number;
+  matchedOn: 'id' | 'name' | 'alias' | 'acronym';
+}
+
+interface Entry {
+  object: AttackObject;
+  name: Prepared;
+  alias: Prepared | undefined;
+  acronym: Prepared | undefined;
+}
+
+/** Among equal scores, what a detection engineer most likely means comes first. */
+const KIND_RANK: Record<ObjectKind, number> = {
+  technique: 0,
+  tactic: 1,
+  dataComponent: 2,
+  dataSource: 3,
+  mitigation: 4,
+  group: 5,
+  software: 6,
+  campaign: 7,
+  detectionStrategy: 8,
+  analytic: 9,
+  asset: 10,
+};
+
+const ID_QUERY = /^(TA|DS|DC|DET|AN|T|M|G|S|C|A)\d[\d.]*$/i;
+const SMALL_WORDS = new Set(['and', 'or', 'of', 'the', 'for', 'to', 'in', 'on', 'a', 'an', 'via', 'with']);
+
+/** "Inter-Process Communication" → "ipc"; "Windows Management Instrumentation" → "wmi". */
+export function acronymOf(name: string): string {
+  const words = name.split(/[\s\-/:&()]+/).filter((w) => w && !SMALL_WORDS.has(w.toLowerCase()));
+  return words.length >= 2 ? words.map((w) => w[0]).join('').toLowerCase() : '';
+}
+
+export class NameSearch {
+  private readonly entries: Entry[];
+  /** Live objects first, then by ID, for prefix scans. */
+  private readonly byId: AttackObject[];
+
+  constructor(objects: readonly AttackObject[]) {
+    this.entries = objects
+      .filter((o) => o.kind !== 'analytic') // analytics are named "Analytic 1357": found by ID only
+      .map((object) => {
+        const acronym = acronymOf(object.name);
+        return {
+          object,
+          name: fuzzysort.prepare(object.name),
+          alias: object.aliases?.length ? fuzzysort.prepare(object.aliases.join(' · ')) : undefined,
+          acronym: acronym ? fuzzysort.prepare(acronym) : undefined,
+        };
+      });
+    this.byId = objects.filter((o) => o.id).slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  find(query: string, options: SearchOptions = {}): SearchResult[] {
+    const text = query.trim();
+    const limit = options.limit ?? 50;
+    if (!text) return [];
+    const accept = (o: AttackObject) => (!options.kinds || options.kinds.includes(o.kind)) && (options.includeRetired || (!o.revoked && !o.deprecated));
+    const results: SearchResult[] = [];
+    const seen = new Set<number>();
+    if (ID_QUERY.test(text)) {
+      let position = 0;
+      for (const object of this.idPrefixMatches(text.toUpperCase())) {
+        if (!accept(object)) continue;
+        const exact = object.id.length === text.length;
+        // In ID order: T1059, T1059.001, T1059.002, …
+        results.push({ object, score: exact ? 1 : 0.99 - Math.min(position++, 900) * 1e-5, matchedOn: 'id' });
+        seen.add(object.index);
+      }
+    }
+    if (text.length >= 2 && results.length < limit) {
+      const hits = fuzzysort.go(text, this.entries, {
+        keys: ['name', 'alias', 'acronym'],
+        threshold: 0.3,
+        limit: limit * 4,
+      });
+      const lowered = text.toLowerCase();
+      for (const hit of hits) {
+        const entry = hit.obj;
+        if (seen.has(entry.object.index) || !accept(entry.object)) continue;
+        const [nameHit, aliasHit, acronymHit] = [hit[0], hit[1], hit[2]];
+        let matchedOn: SearchResult['matchedOn'] = 'name';
+        let score = nameHit.score;
+        if (acronymHit.score > score) [score, matchedOn] = [acronymHit.score, 'acronym'];
+        if (aliasHit.score > score) [score, matchedOn] = [aliasHit.score * 0.95, 'alias'];
+        if (matchedOn === 'name' && wordPrefix(entry.object.name, lowered)) score = Math.min(0.98, score + 0.1);
+        if (entry.object.revoked || entry.object.deprecated) score *= 0.5;
+        results.push({ object: entry.object, score, matchedOn });
+        seen.add(entry.object.index);
+      }
+    }
+    return results
+      .sort((a, b) => b.score - a.score || KIND_RANK[a.object.kind] - KIND_RANK[b.object.kind] || a.object.name.length - b.object.name.length || a.object.id.localeCompare(b.object.id))
+      .slice(0, limit);
+  }
+
+  private *idPrefixMatches(prefix: string): Generator<AttackObject> {
+    let low = 0;
+    let high = this.byId.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.byId[mid].id < prefix) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < this.byId.length && this.byId[i].id.startsWith(prefix); i++) yield this.byId[i];
+  }
+}
+
+function wordPrefix(name: string, lowered: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower.startsWith(lowered)) return true;
+  for (let i = lower.indexOf(lowered); i > 0; i = lower.indexOf(lowered, i + 1)) {
+    if (!/[a-z0-9]/.test(lower[i - 1])) return true;
+  }
+  return false;
+}

@@ -1,0 +1,49 @@
+// Offsets ↔ LSP positions (UTF-16 code units, which is what JavaScript string offsets are).
+import type { Position, Range } from 'vscode-languageserver-types';
+
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.lineStarts[low] };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[Math.max(0, position.line)];
+    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
+    return Math.min(start + Math.max(0, position.character), next);
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+
+  lineText(line: number): string {
+    const start = this.lineStarts[line] ?? this.text.length;
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$/, '');
+  }
+
+  lineStart(line: number): number {
+    return this.lineStarts[Math.min(line, this.lineStarts.length - 1)];
+  }
+}

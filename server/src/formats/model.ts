@@ -1,0 +1,112 @@
+// One model for every rule format: what a rule claims (ATT&CK references with exact ranges), what
+// it reads (log sources), who it is (identity) and what went wrong while reading it (problems).
+// Every feature — hover, completion, diagnostics, fixes, coverage — works on this model only.
+import type { Range } from 'vscode-languageserver-types';
+import type { ObjectKind } from '../corpus/model';
+
+export type RuleFormat = 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'xp' | 'text';
+
+export const RULE_FORMATS: readonly RuleFormat[] = ['sigma', 'splunk', 'elastic', 'sentinel', 'xp', 'text'];
+
+export const FORMAT_LABEL: Record<RuleFormat, string> = {
+  sigma: 'Sigma',
+  splunk: 'Splunk ESCU',
+  elastic: 'Elastic',
+  sentinel: 'Microsoft Sentinel',
+  xp: 'MaxPatrol SIEM',
+  text: 'Text',
+};
+
+/** How a reference is written. */
+export type ReferenceForm =
+  /** Sigma tag: `attack.t1059.001`, `attack.execution`, `attack.g0007`. */
+  | 'sigmaTag'
+  /** A bare ID in a list, a key's value or prose: `T1059.001`, `TA0002`. */
+  | 'bareId'
+  /** A tactic written by name as a map key (MaxPatrol `ContentRelations.Implements.ATTACK.<tactic>`)
+   *  or list value (Sentinel `tactics: [Execution]`). */
+  | 'tacticName';
+
+export interface AttackReference {
+  /** Canonical ID ("T1059.001", "TA0002", "G0007"); for tactics written by name, the name as written
+   *  after any `attack.` prefix ("execution", "defense_evesion", "CommandAndControl"). For a malformed
+   *  reference, the best-effort canonical ID ("T1059.001" for `attack.t1059-001`). */
+  id: string;
+  /** The kind the written form names; 'unknown' when it names none (`attack.foo`). */
+  kind: ObjectKind | 'unknown';
+  /** The exact source text of the reference, e.g. `attack.t1059.001` (without quotes). */
+  written: string;
+  form: ReferenceForm;
+  /** Range of `written`, exactly. */
+  range: Range;
+  /** Dotted path of the key the reference sits under: "tags", "rule.threat.technique.id",
+   *  "tags.mitre_attack_id", "relevantTechniques", "ContentRelations.Implements.ATTACK.execution". */
+  key: string;
+  /** The tactic this reference is filed under, when the format groups techniques by tactic
+   *  (MaxPatrol tactic keys, Elastic `[[rule.threat]]` blocks): a TA ID or a tactic name as written. */
+  tactic?: string;
+  /** Elastic: the `name` written next to the ID; it must be the ID's name. */
+  name?: { text: string; range: Range };
+  /** Why the written form is not well-formed (`attack.T1059`: upper case; `attack.t1059-001`: dash). */
+  malformed?: string;
+  /** Index of the YAML document in a multi-document file. */
+  documentIndex?: number;
+}
+
+/** What a rule reads. Sigma rules declare category/product/service; other formats name their
+ *  sources (Splunk `data_source`, MaxPatrol `ExpertContext.DataSources`, Sentinel connectors). */
+export interface LogSource {
+  category?: string;
+  product?: string;
+  service?: string;
+  /** A named source as written: Splunk `data_source` ("Sysmon EventID 1", "Windows Event Log
+   *  Security 4688"), a Sentinel data connector's data type ("SecurityEvent"). */
+  name?: string;
+  /** MaxPatrol `ExpertContext.DataSources`: the event provider and one of its event IDs. */
+  provider?: string;
+  eventId?: number;
+  range: Range;
+}
+
+export interface RuleIdentity {
+  /** The rule's own ID (Sigma/Splunk/Sentinel `id`, Elastic `rule_id`, MaxPatrol `ObjectId`). */
+  id?: string;
+  title?: string;
+  /** Sigma `status` (stable, test, experimental, …). */
+  status?: string;
+  /** Sigma `level`. */
+  level?: string;
+  /** MaxPatrol: the rule folder (holding rule.co, i18n/, tests/), which is the rule's identity. */
+  folder?: string;
+}
+
+export interface ParseProblem {
+  message: string;
+  range: Range;
+  severity: 'error' | 'warning';
+}
+
+/** Where an edit that adds a reference goes (for "add the missing tactic tag" and snippets). */
+export interface InsertionPoint {
+  /** Position at which a new list item line is inserted (the start of the line after the last item). */
+  position: { line: number; character: number };
+  /** The text that precedes an item on its line, e.g. "    - ". */
+  itemPrefix: string;
+  /** Whether the list is a flow sequence (`tags: [a, b]`), where an item is inserted as ", item". */
+  flow: boolean;
+}
+
+export interface RuleDocument {
+  uri: string;
+  format: RuleFormat;
+  identity: RuleIdentity;
+  references: AttackReference[];
+  logSources: LogSource[];
+  problems: ParseProblem[];
+  /** Where new ATT&CK tags/IDs go, when the format has one list for them. */
+  insertion?: InsertionPoint;
+}
+
+export function emptyRuleDocument(uri: string, format: RuleFormat): RuleDocument {
+  return { uri, format, identity: {}, references: [], logSources: [], problems: [] };
+}
