@@ -23,8 +23,14 @@ const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ic
 const CITATION = /\s*\(Citation:[^)]*\)/g;
 const MAX_EXAMPLES = 3;
 
+/** ATT&CK's Markdown with `(Citation: …)` markers removed and its few HTML tags made Markdown,
+ *  since hovers do not render HTML. */
 export function stripCitations(text: string): string {
-  return text.replace(CITATION, '').trim();
+  return text
+    .replace(CITATION, '')
+    .replace(/<code>([\s\S]*?)<\/code>/g, (_, code: string) => (code.includes('\n') ? `\n\`\`\`\n${code.trim()}\n\`\`\`\n` : `\`${code}\``))
+    .replace(/<br\s*\/?>/g, '\n')
+    .trim();
 }
 
 function attackReference(object: StixObject): { id?: string } {

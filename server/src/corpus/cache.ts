@@ -15,7 +15,7 @@ import { hashBytes } from './bundleFile';
 import type { CorpusData } from './model';
 
 /** Bump when CorpusData's shape or the builder's output changes. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 6;
 
 export interface CacheInput {
   path: string;
@@ -56,7 +56,8 @@ export function statInput(file: string, contentHash: string): CacheInput {
 
 const NEWLINE = 10;
 
-export function readCache(cacheFile: string, bundlePaths: readonly string[]): CacheRead {
+/** `verifyContent` re-hashes every input even when its stat is unchanged. */
+export function readCache(cacheFile: string, bundlePaths: readonly string[], verifyContent = false): CacheRead {
   let bytes: Buffer;
   try {
     bytes = readFileSync(cacheFile);
@@ -84,7 +85,7 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[]): Ca
     } catch {
       return { hit: false, reason: 'changed', detail: `${input.path} is gone` };
     }
-    if (stat.size === input.size && stat.mtimeMs === input.mtimeMs && stat.ino === input.ino) continue;
+    if (!verifyContent && stat.size === input.size && stat.mtimeMs === input.mtimeMs && stat.ino === input.ino) continue;
     if (hashBytes(readFileSync(input.path)) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${input.path} changed` };
   }
   if (hashBytes(bytes.subarray(headerEnd + 1)) !== header.payloadHash) return { hit: false, reason: 'corrupt', detail: 'payload hash mismatch' };

@@ -20,6 +20,8 @@ export interface CorpusLoad {
 export interface LoadOptions {
   /** Directory for the cache; false disables caching. */
   cacheDir: string | false;
+  /** Re-hash the bundles' content before trusting the cache, even when their stat is unchanged. */
+  verifyContent?: boolean;
 }
 
 /** Loads one or more bundles into one corpus. Throws BundleError naming the file and the problem. */
@@ -30,7 +32,7 @@ export function loadCorpus(bundlePaths: readonly string[], options: LoadOptions)
   let cacheMiss: CacheMiss | undefined;
   const cacheFile = options.cacheDir ? cacheFileFor(options.cacheDir, absolute) : undefined;
   if (cacheFile) {
-    const cached = readCache(cacheFile, absolute);
+    const cached = readCache(cacheFile, absolute, options.verifyContent);
     if (cached.hit) {
       return { corpus: new Corpus(cached.data, cached.loadTexts), source: 'cache', cacheFile, inputs: cached.inputs, millis: performance.now() - started };
     }

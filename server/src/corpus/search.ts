@@ -1,6 +1,8 @@
 // Ranked search over the corpus: ID prefix, then names (fuzzysort: word-prefix and fuzzy matching,
 // fast enough per keystroke), aliases and acronyms ("ipc" → Inter-Process Communication).
-import fuzzysort, { type Prepared } from 'fuzzysort';
+import fuzzysort from 'fuzzysort';
+
+type Prepared = Fuzzysort.Prepared;
 import type { AttackObject, ObjectKind } from './model';
 
 export interface SearchOptions {
@@ -75,7 +77,8 @@ export class NameSearch {
     const accept = (o: AttackObject) => (!options.kinds || options.kinds.includes(o.kind)) && (options.includeRetired || (!o.revoked && !o.deprecated));
     const results: SearchResult[] = [];
     const seen = new Set<number>();
-    if (ID_QUERY.test(text)) {
+    const idQuery = ID_QUERY.test(text);
+    if (idQuery) {
       let position = 0;
       for (const object of this.idPrefixMatches(text.toUpperCase())) {
         if (!accept(object)) continue;
@@ -85,7 +88,8 @@ export class NameSearch {
         seen.add(object.index);
       }
     }
-    if (text.length >= 2 && results.length < limit) {
+    // An ID-shaped query is answered by IDs only: names mentioning "(T1559)" are noise here.
+    if (!idQuery && text.length >= 2) {
       const hits = fuzzysort.go(text, this.entries, {
         keys: ['name', 'alias', 'acronym'],
         threshold: 0.3,
