@@ -1,0 +1,39 @@
+// One entry point for every format: detect, then parse with that format's parser. A parser that
+// throws (a bug, or input no parser anticipated) yields a document with one problem, never a crash.
+import { URI } from 'vscode-uri';
+import { detectFormat, type FormatGlobs } from './detect';
+import { emptyRuleDocument, type RuleDocument, type RuleFormat } from './model';
+import { parseSigma } from './sigma';
+import { parseText } from './text';
+
+type Parser = (uri: string, text: string) => RuleDocument;
+
+const PARSERS: Record<RuleFormat, Parser | undefined> = {
+  sigma: parseSigma,
+  splunk: undefined,
+  elastic: undefined,
+  sentinel: undefined,
+  xp: undefined,
+  text: parseText,
+};
+
+export function parseWithFormat(uri: string, text: string, format: RuleFormat): RuleDocument {
+  const parser = PARSERS[format] ?? parseText;
+  try {
+    return parser(uri, text);
+  } catch (error) {
+    const rule = emptyRuleDocument(uri, format);
+    rule.problems.push({
+      message: `TTP Lens could not read this ${format} file: ${(error as Error).message}`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error',
+    });
+    return rule;
+  }
+}
+
+/** Detects the format from the file name and content, then parses. */
+export function parseRule(uri: string, text: string, globs?: FormatGlobs): RuleDocument {
+  const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : uri;
+  return parseWithFormat(uri, text, detectFormat(filePath, text, globs) ?? 'text');
+}

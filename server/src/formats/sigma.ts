@@ -1,0 +1,88 @@
+// Sigma rules (YAML, one or more documents) → RuleDocument, with ranges from the yaml package's
+// nodes. Multi-document files (rule collections with `action: global`) are one rule file whose
+// references are the union of its documents'.
+import { isMap, isScalar, isSeq, parseAllDocuments, type Scalar, type YAMLMap } from 'yaml';
+import { LineIndex } from './lineIndex';
+import { type AttackReference, emptyRuleDocument, type InsertionPoint, type LogSource, type RuleDocument } from './model';
+import { interpretSigmaTag, isAttackTag } from './sigmaTags';
+import { scalarText, yamlProblems } from './yamlUtil';
+
+export function parseSigma(uri: string, text: string): RuleDocument {
+  const rule = emptyRuleDocument(uri, 'sigma');
+  const lines = new LineIndex(text);
+  const documents = parseAllDocuments(text, { uniqueKeys: false });
+  const list = Array.isArray(documents) ? documents : [documents];
+  list.forEach((document, documentIndex) => {
+    rule.problems.push(...yamlProblems(document, lines));
+    const root = document.contents;
+    if (!isMap(root)) return;
+    readIdentity(root, rule);
+    readTags(root, text, lines, documentIndex, rule);
+    readLogSource(root, lines, rule);
+  });
+  return rule;
+}
+
+function readIdentity(root: YAMLMap, rule: RuleDocument): void {
+  const identity = rule.identity;
+  identity.title ??= stringValue(root, 'title');
+  identity.id ??= stringValue(root, 'id');
+  identity.status ??= stringValue(root, 'status');
+  identity.level ??= stringValue(root, 'level');
+}
+
+function stringValue(map: YAMLMap, key: string): string | undefined {
+  const value = map.get(key, true);
+  return isScalar(value) && value.value !== null && value.value !== undefined ? String(value.value) : undefined;
+}
+
+function readTags(root: YAMLMap, text: string, lines: LineIndex, documentIndex: number, rule: RuleDocument): void {
+  const tags = root.get('tags', true);
+  if (!isSeq(tags)) return;
+  for (const item of tags.items) {
+    if (!isScalar(item) || typeof item.value !== 'string') continue;
+    const located = scalarText(item as Scalar<string>, text);
+    if (!located || !isAttackTag(located.text)) continue;
+    const meaning = interpretSigmaTag(located.text);
+    const reference: AttackReference = {
+      id: meaning.id,
+      kind: meaning.kind,
+      written: located.text,
+      form: 'sigmaTag',
+      range: lines.range(located.start, located.end),
+      key: 'tags',
+    };
+    if (meaning.malformed) reference.malformed = meaning.malformed;
+    if (documentIndex > 0) reference.documentIndex = documentIndex;
+    rule.references.push(reference);
+  }
+  rule.insertion ??= insertionAfterLastItem(tags.items, lines, tags.flow === true);
+}
+
+/** Where a new tag goes: a new line after the last item, with the same prefix ("    - "). */
+function insertionAfterLastItem(items: unknown[], lines: LineIndex, flow: boolean): InsertionPoint | undefined {
+  const last = items[items.length - 1];
+  if (!isScalar(last) || !last.range) return undefined;
+  const end = lines.positionAt(last.range[1]);
+  if (flow) return { position: end, itemPrefix: ', ', flow: true };
+  const start = lines.positionAt(last.range[0]);
+  const lineText = lines.lineText(start.line);
+  const itemPrefix = lineText.slice(0, start.character);
+  return { position: { line: end.line + 1, character: 0 }, itemPrefix, flow: false };
+}
+
+function readLogSource(root: YAMLMap, lines: LineIndex, rule: RuleDocument): void {
+  const node = root.get('logsource', true);
+  if (!isMap(node) || !node.range) return;
+  const source: LogSource = { range: lines.range(node.range[0], node.range[1]) };
+  for (const field of ['category', 'product', 'service'] as const) {
+    const value = stringValue(node, field);
+    if (value) source[field] = value;
+  }
+  if (source.category || source.product || source.service) rule.logSources.push(source);
+}
+
+/** Whether YAML documents look like a Sigma rule: a title and a logsource/detection (or a correlation or filter). */
+export function looksLikeSigma(keys: ReadonlySet<string>): boolean {
+  return keys.has('title') && (keys.has('detection') || keys.has('logsource') || keys.has('correlation') || keys.has('filter'));
+}

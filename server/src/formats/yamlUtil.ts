@@ -1,0 +1,33 @@
+// Small helpers over the yaml package's documents: exact scalar source ranges and parse problems.
+import type { Document, Scalar } from 'yaml';
+import type { LineIndex } from './lineIndex';
+import type { ParseProblem } from './model';
+
+/** The source text of a scalar and its offsets, without the quotes of a quoted scalar. */
+export function scalarText(node: Scalar, text: string): { text: string; start: number; end: number } | undefined {
+  if (!node.range) return undefined;
+  let [start, end] = node.range;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    start += 1;
+    end -= 1;
+  } else if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
+    return undefined; // multi-line block scalars never hold a single ID
+  }
+  if (end < start) return undefined;
+  return { text: text.slice(start, end), start, end };
+}
+
+/** The parser's own messages, at the parser's own ranges, without the code frame it appends. */
+export function yamlProblems(document: Document.Parsed, lines: LineIndex): ParseProblem[] {
+  const problems: ParseProblem[] = [];
+  const add = (list: readonly { message: string; pos: [number, number] }[], severity: ParseProblem['severity']) => {
+    for (const error of list) {
+      const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
+      const end = Math.max(error.pos[1], error.pos[0] + 1);
+      problems.push({ message: `YAML: ${message}`, range: lines.range(error.pos[0], end), severity });
+    }
+  };
+  add(document.errors, 'error');
+  add(document.warnings, 'warning');
+  return problems;
+}
