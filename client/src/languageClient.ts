@@ -1,0 +1,33 @@
+// The language client: starts dist/server.js over IPC and passes what only the editor knows
+// (the bundle setting, the extension's storage for the corpus cache).
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+/** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), Markdown and text. */
+export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'untitled', language: 'yaml' },
+  { scheme: 'file', language: 'toml' },
+  { scheme: 'file', pattern: '**/*.toml' },
+  { scheme: 'file', language: 'markdown' },
+  { scheme: 'file', language: 'plaintext' },
+];
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const configuration = vscode.workspace.getConfiguration('ttpLens');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    synchronize: { configurationSection: 'ttpLens' },
+    initializationOptions: {
+      attack: { stixPath: configuration.get('attack.stixPath') ?? null },
+      cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'corpus-cache').fsPath,
+    },
+  };
+  return new LanguageClient('ttpLens', 'TTP Lens', serverOptions, clientOptions);
+}
