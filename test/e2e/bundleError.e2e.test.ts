@@ -1,0 +1,30 @@
+// e2e: a configured bundle that does not exist gives one notification naming the file and the
+// setting, with the "Choose STIX bundle…" action; the editor keeps working.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { FIXTURES } from '../support/paths';
+import { copyWorkspace, openFile, screenshot, type Session, settled, startSession } from './codeServer';
+
+describe('e2e: missing ATT&CK bundle', () => {
+  let session: Session;
+  const missing = '/nonexistent/enterprise-attack.json';
+
+  before(async () => {
+    session = await startSession({ workspace: copyWorkspace(path.join(FIXTURES, 'workspace')), settings: { 'ttpLens.attack.stixPath': missing } });
+  });
+  after(async () => session?.stop());
+
+  test('shows an error notification with the file, the setting and "Choose STIX bundle…"', async () => {
+    const { page } = session;
+    await openFile(page, 'rules/com_hijack_dde.yml');
+    const toast = page.locator('.notification-toast', { hasText: 'TTP Lens: ATT&CK bundle' }).first();
+    await toast.waitFor({ timeout: 90000 });
+    await settled(toast);
+    const text = await toast.innerText();
+    assert.match(text, new RegExp(`${missing.replace(/\//g, '\\/').replace(/\./g, '\\.')} does not exist \\(set by ttpLens\\.attack\\.stixPath\\)`));
+    assert.ok(await toast.getByRole('button', { name: 'Choose STIX bundle…' }).count(), 'action button');
+    await page.locator('.statusbar-item', { hasText: 'ATT&CK' }).first().waitFor();
+    await screenshot(page, 'missing-bundle.png');
+  });
+});

@@ -1,0 +1,209 @@
+// End-to-end harness: a real VS Code (code-server, installed by test/e2e/setup.sh) with the
+// packaged .vsix installed, driven by Playwright in Debian's Chromium. Waits on readiness signals
+// (the workbench, TTP Lens's status-bar item), never on fixed sleeps.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../support/paths';
+
+export const CODE_SERVER_DIR = process.env.TTPLENS_CODE_SERVER_DIR ?? path.join(REPO_ROOT, '.vscode-test', 'code-server');
+const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const CHROMIUM = process.env.TTPLENS_CHROMIUM ?? '/usr/bin/chromium';
+
+export function findVsix(): string {
+  const vsix = readdirSync(REPO_ROOT).filter((f) => f.endsWith('.vsix')).sort().pop();
+  if (!vsix) throw new Error('No .vsix in the repository root: run `npm run package` before the e2e tests.');
+  return path.join(REPO_ROOT, vsix);
+}
+
+export function checkPrerequisites(): void {
+  if (!existsSync(path.join(CODE_SERVER_DIR, '.done')) || !existsSync(ENTRY)) {
+    throw new Error(`code-server is not installed in ${CODE_SERVER_DIR}: run \`bash test/e2e/setup.sh\` (installs code-server and Chromium).`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: run \`bash test/e2e/setup.sh\` or set TTPLENS_CHROMIUM.`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, log: string[], timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${log.join('')}`);
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms:\n${log.join('')}`);
+}
+
+export interface Session {
+  url: string;
+  workspace: string;
+  page: Page;
+  browser: Browser;
+  codeServer: ChildProcess;
+  log: string[];
+  stop(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Folder to open (copied from a fixture by the caller). */
+  workspace: string;
+  /** User settings for the session (merged over quiet defaults). */
+  settings?: Record<string, unknown>;
+  /** Environment of code-server and therefore of the extension host and language server. */
+  env?: Record<string, string | undefined>;
+}
+
+const QUIET_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'editor.hover.delay': 300,
+  'editor.minimap.enabled': false,
+  'files.autoSave': 'off',
+  'window.commandCenter': false,
+  'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/** Installs the .vsix into a fresh extensions folder, starts code-server and opens the workspace in Chromium. */
+export async function startSession(options: SessionOptions): Promise<Session> {
+  checkPrerequisites();
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ttplens-e2e-'));
+  const extensionsDir = path.join(home, 'extensions');
+  const userDataDir = path.join(home, 'user-data');
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', findVsix()], { stdio: 'pipe' });
+
+  const port = await freePort();
+  const log: string[] = [];
+  const codeServer = spawn(
+    process.execPath,
+    [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', options.workspace],
+    { env: { ...process.env, TTPLENS_STIX: undefined, ...options.env }, stdio: 'pipe' },
+  );
+  codeServer.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  codeServer.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, codeServer, log);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  return {
+    url,
+    workspace: options.workspace,
+    page,
+    browser,
+    codeServer,
+    log,
+    async stop() {
+      await browser.close().catch(() => undefined);
+      codeServer.kill();
+    },
+  };
+}
+
+/** Waits until TTP Lens reports the corpus as loaded in the status bar (the extension's readiness signal). */
+export async function waitForCorpus(page: Page, label = 'ATT&CK v18.1', timeoutMs = 90000): Promise<void> {
+  await page.locator('.statusbar-item', { hasText: label }).first().waitFor({ timeout: timeoutMs });
+}
+
+/** Opens a workspace file through Quick Open and waits for its editor. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label*="${path.basename(relativePath)}"]`).first().waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+/** Puts the cursor inside the first occurrence of `text` in the visible editor. */
+export async function clickInText(page: Page, text: string, offsetChars = 2): Promise<void> {
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  await line.waitFor();
+  const spans = line.locator('span span');
+  const count = await spans.count();
+  for (let i = 0; i < count; i++) {
+    const span = spans.nth(i);
+    const content = (await span.textContent()) ?? '';
+    const at = content.indexOf(text);
+    if (at < 0) continue;
+    const box = (await span.boundingBox())!;
+    const charWidth = box.width / Math.max(1, content.length);
+    await page.mouse.click(box.x + charWidth * (at + offsetChars + 0.5), box.y + box.height / 2);
+    return;
+  }
+  const box = (await line.boundingBox())!;
+  await page.mouse.click(box.x + 60, box.y + box.height / 2);
+}
+
+/** Shows the hover at the cursor (editor.action.showHover) and returns its text once it contains `expected`. */
+export async function showHover(page: Page, expected: string): Promise<string> {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-hover-content', { hasText: expected }).first();
+  await hover.waitFor({ timeout: 20000 });
+  await settled(hover);
+  return hover.innerText();
+}
+
+/** Waits until the element and its ancestors have finished their fade-in animations (for sharp
+ *  screenshots). The callback runs in the page; this project's TypeScript has no DOM library. */
+export async function settled(locator: Locator): Promise<void> {
+  await locator.evaluate(async (element: any) => {
+    const animations: any[] = [];
+    for (let node = element; node; node = node.parentElement) animations.push(...node.getAnimations());
+    await Promise.all(animations.filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished));
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  // README images are refreshed from e2e runs on request, not on every run.
+  if (process.env.TTPLENS_UPDATE_SCREENSHOTS) {
+    mkdirSync(path.join(REPO_ROOT, 'images'), { recursive: true });
+    copyFileSync(file, path.join(REPO_ROOT, 'images', name));
+  }
+  return file;
+}
+
+/** A fresh copy of a fixture folder, so tests never modify the repository. */
+export function copyWorkspace(fixture: string): string {
+  const target = mkdtempSync(path.join(os.tmpdir(), 'ttplens-ws-'));
+  execFileSync('cp', ['-r', `${fixture}/.`, target]);
+  return target;
+}

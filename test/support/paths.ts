@@ -1,0 +1,24 @@
+// Where tests find the repository, the built bundles and the read-only shared material.
+// Tests run compiled, from out/test/<layer>/, so the repository root is three levels up.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const SHARED = process.env.TTPLENS_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
+export const DIST = path.join(REPO_ROOT, 'dist');
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
+
+export const BUNDLE_18 = path.join(SHARED, 'attack', 'enterprise-attack-18.1.json');
+export const BUNDLE_17 = path.join(SHARED, 'attack', 'enterprise-attack-17.1.json');
+export const BUNDLE_MOBILE = path.join(SHARED, 'attack', 'mobile-attack-18.1.json');
+export const BUNDLE_ICS = path.join(SHARED, 'attack', 'ics-attack-18.1.json');
+export const SIGMAHQ_RULES = path.join(SHARED, 'corpora', 'sigmahq', 'rules');
+export const SAMPLES = path.join(SHARED, 'corpora', 'samples');
+
+/** Fails loudly, naming the missing file, when the shared material is not where tests expect it. */
+export function requireShared(file: string): string {
+  if (!existsSync(file)) {
+    throw new Error(`Test input ${file} is missing: tests read ATT&CK bundles and rule corpora from ../shared (or $TTPLENS_SHARED).`);
+  }
+  return file;
+}

@@ -1,0 +1,72 @@
+// The CLI (dist/cli.js) as a user runs it: output, --json, exit codes, bundle errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, requireShared } from '../support/paths';
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TTPLENS_STIX: '', TTPLENS_CACHE_DIR: path.join(DIST, '..', 'out', 'cli-cache') },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cli show', () => {
+  test('show T1559 with v17.1 prints the name, tactic, platforms and the seed page facts', () => {
+    const { code, stdout } = cli('show', 'T1559', '--stix', requireShared(BUNDLE_17));
+    assert.equal(code, 0);
+    assert.match(stdout, /^T1559 {2}Inter-Process Communication$/m);
+    assert.match(stdout, /Tactics: {3}Execution \(TA0002\)/);
+    assert.match(stdout, /Platforms: Windows, macOS, Linux/);
+    assert.match(stdout, /DS0009 Process: Process Creation/);
+    assert.match(stdout, /M1013 Application Developer Guidance/);
+  });
+
+  test('--json prints the same facts as data', () => {
+    const { code, stdout } = cli('show', 't1559.001', '--stix', requireShared(BUNDLE_18), '--json');
+    assert.equal(code, 0);
+    const facts = JSON.parse(stdout);
+    assert.equal(facts.ref.id, 'T1559.001');
+    assert.equal(facts.ref.name, 'Component Object Model');
+    assert.equal(facts.attack, 'ATT&CK v18.1');
+    assert.deepEqual(facts.tactics.map((t: { id: string }) => t.id), ['TA0002']);
+    assert.equal(facts.parent.id, 'T1559');
+  });
+
+  test('an ID from a newer release and an unknown ID exit 1 with a clear message', () => {
+    const newer = cli('show', 'T1685', '--stix', requireShared(BUNDLE_18));
+    assert.equal(newer.code, 1);
+    assert.match(newer.stderr, /T1685 is not in the loaded ATT&CK v18\.1; it may be from a newer ATT&CK release/);
+    const unknown = cli('show', 'T1000', '--stix', requireShared(BUNDLE_18));
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /T1000 is not an ATT&CK ID in ATT&CK v18\.1/);
+  });
+
+  test('a missing or broken bundle exits 2 naming the file and the problem', () => {
+    const missing = cli('show', 'T1559', '--stix', '/no/such/bundle.json');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /ATT&CK bundle \/no\/such\/bundle\.json does not exist \(set by --stix\)/);
+    const broken = cli('show', 'T1559', '--stix', path.join(FIXTURES, 'workspace', 'rules', 'com_hijack_dde.yml'));
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /com_hijack_dde\.yml is not valid JSON/);
+  });
+
+  test('usage errors exit 2', () => {
+    assert.equal(cli().code, 2);
+    assert.equal(cli('frobnicate').code, 2);
+    assert.equal(cli('show').code, 2);
+    assert.equal(cli('--help').code, 0);
+  });
+});
+
+describe('cli search', () => {
+  test('search powers finds PowerShell; --json gives ranked results', () => {
+    const { code, stdout } = cli('search', 'powers', '--kind', 'technique', '--stix', requireShared(BUNDLE_18), '--json');
+    assert.equal(code, 0);
+    const results = JSON.parse(stdout);
+    assert.equal(results[0].id, 'T1059.001');
+    assert.equal(results[0].name, 'PowerShell');
+  });
+});
