@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { findShared } from './sharedDir.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -18,7 +19,8 @@ const demo = path.join(root, '.vscode-test', 'demo');
 const workspace = path.join(demo, 'workspace');
 rmSync(demo, { recursive: true, force: true });
 mkdirSync(workspace, { recursive: true });
-const shared = path.resolve(root, '..', 'shared', 'corpora');
+const sharedRoot = findShared(root);
+const shared = sharedRoot ? path.join(sharedRoot, 'corpora') : path.resolve(root, '..', 'shared', 'corpora');
 cpSync(path.join(root, 'test', 'fixtures', 'workspace'), path.join(workspace, 'examples'), { recursive: true });
 if (existsSync(shared)) {
   cpSync(path.join(shared, 'sigmahq', 'rules'), path.join(workspace, 'sigma'), { recursive: true });

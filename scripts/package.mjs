@@ -1,10 +1,11 @@
 // npm run package: a production build, plus an ATT&CK bundle in dist/data/ so the extension works
 // with no configuration, into ttp-lens-<version>.vsix (made with @vscode/vsce, offline, no node_modules).
-//   TTPLENS_PACKAGE_STIX=path[:path…]   bundles to package (default: ../shared/attack/enterprise-attack-18.1.json
-//                                       when present). TTPLENS_PACKAGE_STIX=none packages no bundle.
+//   TTPLENS_PACKAGE_STIX=path[:path…]   bundles to package (default: enterprise-attack-18.1.json from the
+//                                       shared material, see sharedDir.mjs, when present). TTPLENS_PACKAGE_STIX=none packages no bundle.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { findShared } from './sharedDir.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -15,8 +16,9 @@ execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: '
 const dataDir = path.join('dist', 'data');
 rmSync(dataDir, { recursive: true, force: true });
 const requested = process.env.TTPLENS_PACKAGE_STIX;
-const defaultBundle = path.resolve(root, '..', 'shared', 'attack', 'enterprise-attack-18.1.json');
-const bundles = requested === 'none' ? [] : requested ? requested.split(path.delimiter).filter(Boolean) : existsSync(defaultBundle) ? [defaultBundle] : [];
+const shared = findShared(root);
+const defaultBundle = shared ? path.join(shared, 'attack', 'enterprise-attack-18.1.json') : '';
+const bundles = requested === 'none' ? [] : requested ? requested.split(path.delimiter).filter(Boolean) : defaultBundle && existsSync(defaultBundle) ? [defaultBundle] : [];
 for (const bundle of bundles) {
   if (!existsSync(bundle)) {
     console.error(`package: ${bundle} does not exist (from TTPLENS_PACKAGE_STIX)`);
@@ -34,5 +36,5 @@ if (bundles.length) {
 }
 
 const out = `${pkg.name}-${pkg.version}.vsix`;
-execFileSync(path.join('node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out], { stdio: 'inherit' });
+execFileSync(path.join('node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { stdio: 'inherit' });
 console.log(`package: ${path.resolve(out)}`);

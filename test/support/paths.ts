@@ -4,7 +4,11 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const SHARED = process.env.TTPLENS_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
+/** $TTPLENS_SHARED, else ../shared next to the checkout, else /work/shared (where this workplace keeps
+ *  it, for checkouts made elsewhere such as a fresh clone in a temp dir); same rule as scripts/sharedDir.mjs. */
+export const SHARED =
+  [process.env.TTPLENS_SHARED, path.resolve(REPO_ROOT, '..', 'shared'), '/work/shared'].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'attack'))) ??
+  path.resolve(REPO_ROOT, '..', 'shared');
 export const DIST = path.join(REPO_ROOT, 'dist');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
