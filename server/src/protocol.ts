@@ -43,3 +43,28 @@ export namespace ReloadCorpusRequest {
   export const method = 'ttpLens/reloadCorpus';
   export const type = new RequestType<{ verifyContent?: boolean }, CorpusStatus, void>(method);
 }
+
+export interface WorkspaceStatus {
+  /** The first full index is running. */
+  indexing: boolean;
+  /** Rule files in the index. */
+  rules: number;
+  /** Files read from disk since the server started. */
+  filesRead: number;
+  /** Open-document versions parsed into the index since the server started. */
+  documentsParsed: number;
+  /** Files not indexed, by reason. */
+  skipped: { large: number; binary: number; unreadable: number };
+}
+
+/** Client → server: the state of the workspace rule index. */
+export namespace WorkspaceStatusRequest {
+  export const method = 'ttpLens/workspaceStatus';
+  export const type = new RequestType0<WorkspaceStatus, void>(method);
+}
+
+/** Server → client: the rule index changed (debounced); views that show coverage refresh. */
+export namespace IndexChangedNotification {
+  export const method = 'ttpLens/indexChanged';
+  export const type = new NotificationType<{ generation: number; rules: number; indexing: boolean }>(method);
+}

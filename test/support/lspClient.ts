@@ -45,6 +45,8 @@ export class LspTestClient {
       client.notifications.push({ method, params });
       for (const listener of client.listeners.get(method) ?? []) listener(params);
     });
+    // vscode-jsonrpc routes $/progress to progress handlers, not to the generic notification handler.
+    connection.onUnhandledProgress((params) => client.notifications.push({ method: '$/progress', params }));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'ttpLens' ? client.settings : null)),
     );

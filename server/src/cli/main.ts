@@ -1,7 +1,11 @@
 // dist/cli.js: the same engine as the language server, for terminals and CI.
 //   ttp-lens show <ID> [--stix FILE]... [--json]
 //   ttp-lens search <text> [--kind KIND]... [--limit N] [--json]
+//   ttp-lens coverage <paths…> [--format text|json] [--stix FILE]...
 // Exit codes: 0 success, 1 nothing found, 2 usage or bundle error.
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
 import { defaultCacheDir } from '../corpus/cache';
@@ -9,6 +13,11 @@ import type { Corpus } from '../corpus/corpus';
 import { factsOf } from '../corpus/facts';
 import { loadCorpus, resolveStixPaths } from '../corpus/load';
 import type { ObjectKind } from '../corpus/model';
+import { DEFAULT_SETTINGS } from '../settings';
+import { coverageJson, coverageText } from '../workspace/coverage';
+import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
+import { indexFilesSync } from '../workspace/indexer';
+import { RuleIndex } from '../workspace/ruleIndex';
 import { factsToText } from './factsText';
 
 const USAGE = `Usage: ttp-lens <command> [options]
@@ -17,6 +26,8 @@ Commands:
   show <ID>            Everything about an ATT&CK object (T1059.001, TA0002, DS0009, DC0032, M1013,
                        DET0493, AN1357, G0007, S0002, C0001)
   search <text>        Find objects by ID prefix, name, alias or acronym ("powers", "ipc")
+  coverage <paths…>    Which techniques the rule files under these paths reference (Sigma, Splunk,
+                       Elastic, Sentinel, MaxPatrol SIEM), per tactic (text) or per technique and file (json)
 
 Options:
   --stix FILE          ATT&CK STIX bundle (repeat for several domains). Default: $TTPLENS_STIX,
@@ -25,6 +36,7 @@ Options:
   --kind KIND          search: only this kind (technique, tactic, dataSource, dataComponent, mitigation,
                        detectionStrategy, analytic, group, software, campaign, asset); repeatable
   --limit N            search: at most N results (default 20)
+  --format FORMAT      coverage: text (default) or json
   --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)
   -h, --help           This help
 `;
@@ -42,6 +54,7 @@ function main(argv: string[]): number {
         json: { type: 'boolean', default: false },
         kind: { type: 'string', multiple: true },
         limit: { type: 'string' },
+        format: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -62,6 +75,8 @@ function main(argv: string[]): number {
         return show(rest, values);
       case 'search':
         return search(rest, values);
+      case 'coverage':
+        return coverage(rest, values);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -84,6 +99,7 @@ interface CommonOptions {
   'no-cache'?: boolean;
   kind?: string[];
   limit?: string;
+  format?: string;
 }
 
 function openCorpus(options: CommonOptions): Corpus {
@@ -124,6 +140,33 @@ function search(args: string[], options: CommonOptions): number {
     for (const r of results) process.stdout.write(`${r.object.id.padEnd(10)} ${r.object.name}  (${r.object.kind}${r.matchedOn === 'id' || r.matchedOn === 'name' ? '' : `, ${r.matchedOn}`})\n`);
   }
   return results.length ? 0 : 1;
+}
+
+function coverage(args: string[], options: CommonOptions): number {
+  if (!args.length) throw new UsageError('coverage needs one or more files or folders');
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const files: string[] = [];
+  const exclude = new ExcludeMatcher(DEFAULT_SETTINGS.exclude);
+  for (const arg of args) {
+    let stat;
+    try {
+      stat = statSync(arg);
+    } catch {
+      throw new UsageError(`${arg} does not exist`);
+    }
+    if (stat.isDirectory()) files.push(...listRuleFiles(path.resolve(arg), exclude));
+    else files.push(path.resolve(arg));
+  }
+  const corpus = openCorpus(options);
+  const index = new RuleIndex();
+  const skipped = indexFilesSync(files, index);
+  for (const [reason, list] of Object.entries(skipped) as [string, string[]][]) {
+    if (list.length) process.stderr.write(`ttp-lens: skipped ${list.length} ${reason} file(s): ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}\n`);
+  }
+  const display = (uri: string) => path.relative(process.cwd(), fileURLToPath(uri));
+  process.stdout.write(format === 'json' ? `${JSON.stringify(coverageJson(corpus, index, display), null, 2)}\n` : `${coverageText(corpus, index)}\n`);
+  return 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

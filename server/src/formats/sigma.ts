@@ -71,10 +71,12 @@ function insertionAfterLastItem(items: unknown[], lines: LineIndex, flow: boolea
   return { position: { line: end.line + 1, character: 0 }, itemPrefix, flow: false };
 }
 
+/** The log source's range is its `logsource` key: where a diagnostic about what the rule reads goes. */
 function readLogSource(root: YAMLMap, lines: LineIndex, rule: RuleDocument): void {
-  const node = root.get('logsource', true);
-  if (!isMap(node) || !node.range) return;
-  const source: LogSource = { range: lines.range(node.range[0], node.range[1]) };
+  const pair = root.items.find((item) => isScalar(item.key) && item.key.value === 'logsource');
+  const node = pair?.value;
+  if (!pair || !isMap(node) || !isScalar(pair.key) || !pair.key.range) return;
+  const source: LogSource = { range: lines.range(pair.key.range[0], pair.key.range[1]) };
   for (const field of ['category', 'product', 'service'] as const) {
     const value = stringValue(node, field);
     if (value) source[field] = value;

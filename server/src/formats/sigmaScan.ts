@@ -1,0 +1,197 @@
+// A fast line scanner for Sigma files in the workspace index: title/id/status/level, `tags` and
+// `logsource`, with exact ranges, without building a YAML tree. It handles the shapes real rule
+// repositories use (block or one-line flow `tags`, plain and simply-quoted scalars, comments,
+// multi-document collections) and gives up — returns undefined — on anything else (anchors,
+// aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
+// to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
+// SigmaHQ rule, and the benchmark checks it again.
+import type { AttackReference, LogSource, RuleDocument } from './model';
+import { emptyRuleDocument } from './model';
+import { interpretSigmaTag, isAttackTag } from './sigmaTags';
+
+type Section = 'tags' | 'logsource' | 'identity' | 'other';
+
+interface ScalarToken {
+  value: string;
+  /** Offsets within the line of the value without quotes. */
+  start: number;
+  end: number;
+}
+
+const KEY_LINE = /^([A-Za-z_][\w.-]*)[ ]*:(?:[ ]+(.*))?$/;
+const IDENTITY_KEYS = new Set(['title', 'id', 'status', 'level']);
+const SPECIAL_START = /^[&*!|>%@`{[]/;
+/** Plain scalars the YAML 1.2 core schema reads as something other than a string (null, booleans, numbers). */
+const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+class GiveUp extends Error {}
+
+/** Scans one line-relative value: a plain scalar or a quoted one without escapes. */
+function scalar(line: string, from: number, inFlow = false): ScalarToken {
+  let text = line.slice(from);
+  const leading = text.length - text.trimStart().length;
+  const start = from + leading;
+  text = text.trim();
+  if (!text) throw new GiveUp();
+  const quote = text[0];
+  if (quote === "'" || quote === '"') {
+    const close = text.indexOf(quote, 1);
+    if (close < 0) throw new GiveUp();
+    const inner = text.slice(1, close);
+    if ((quote === "'" && text[close + 1] === "'") || (quote === '"' && inner.includes('\\'))) throw new GiveUp();
+    const after = text.slice(close + 1).trim();
+    if (after && !after.startsWith('#')) throw new GiveUp();
+    return { value: inner, start: start + 1, end: start + 1 + inner.length };
+  }
+  if (SPECIAL_START.test(text) || text.startsWith('- ') || text.startsWith('? ')) throw new GiveUp();
+  // A comment starts at " #"; a ": " would make this a mapping.
+  const comment = text.search(/\s#/);
+  const value = (comment >= 0 ? text.slice(0, comment) : text).trimEnd();
+  if (!value || value.includes(': ') || value.endsWith(':') || value.startsWith('#')) throw new GiveUp();
+  if (inFlow && /[,[\]{}]/.test(value)) throw new GiveUp();
+  return { value, start, end: start + value.length };
+}
+
+export function scanSigma(uri: string, text: string): RuleDocument | undefined {
+  try {
+    return scan(uri, text);
+  } catch (error) {
+    if (error instanceof GiveUp) return undefined;
+    throw error;
+  }
+}
+
+function scan(uri: string, text: string): RuleDocument {
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\t')) throw new GiveUp();
+  const rule = emptyRuleDocument(uri, 'sigma');
+  const lines = text.split('\n');
+  let documentIndex = 0;
+  let documentHasContent = false;
+  let section: Section = 'other';
+  let keysInDocument = new Set<string>();
+  let tagItemIndent = -1;
+  let logSource: LogSource | undefined;
+  let logSourceIndent = -1;
+  let lastFieldTracked = false;
+
+  const finishLogSource = () => {
+    if (logSource && (logSource.category || logSource.product || logSource.service)) rule.logSources.push(logSource);
+    logSource = undefined;
+  };
+
+  const addTag = (token: ScalarToken, line: number) => {
+    if (!isAttackTag(token.value)) return;
+    const meaning = interpretSigmaTag(token.value);
+    const reference: AttackReference = {
+      id: meaning.id,
+      kind: meaning.kind,
+      written: token.value,
+      form: 'sigmaTag',
+      range: { start: { line, character: token.start }, end: { line, character: token.end } },
+      key: 'tags',
+    };
+    if (meaning.malformed) reference.malformed = meaning.malformed;
+    if (documentIndex > 0) reference.documentIndex = documentIndex;
+    rule.references.push(reference);
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.startsWith('---')) {
+      if (line.trim() !== '---') throw new GiveUp();
+      finishLogSource();
+      if (documentHasContent || documentIndex > 0 || keysInDocument.size) documentIndex++;
+      documentHasContent = true;
+      keysInDocument = new Set();
+      section = 'other';
+      continue;
+    }
+    if (line.startsWith('...') || line.startsWith('%')) throw new GiveUp();
+    const trimmed = line.trimStart();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const indent = line.length - trimmed.length;
+
+    if (indent === 0 && !trimmed.startsWith('- ') && trimmed !== '-') {
+      documentHasContent = true;
+      finishLogSource();
+      const match = KEY_LINE.exec(line);
+      if (!match) throw new GiveUp();
+      const [, key, rest = ''] = match;
+      if (keysInDocument.has(key)) throw new GiveUp();
+      keysInDocument.add(key);
+      const value = rest.trim();
+      section = 'other';
+      if (key === 'tags') {
+        section = 'tags';
+        tagItemIndent = -1;
+        if (value && !value.startsWith('#')) scanFlowTags(line, line.indexOf(rest), i, addTag);
+      } else if (key === 'logsource') {
+        if (value && !value.startsWith('#')) throw new GiveUp();
+        section = 'logsource';
+        logSourceIndent = -1;
+        lastFieldTracked = false;
+        logSource = { range: { start: { line: i, character: 0 }, end: { line: i, character: key.length } } };
+      } else if (IDENTITY_KEYS.has(key)) {
+        if (!value || value.startsWith('#')) throw new GiveUp();
+        const token = scalar(line, line.length - rest.length);
+        const quoted = value[0] === "'" || value[0] === '"';
+        if (!quoted && NON_STRING_PLAIN.test(token.value)) throw new GiveUp();
+        const field = key as 'title' | 'id' | 'status' | 'level';
+        rule.identity[field] ??= token.value;
+        section = 'identity';
+      }
+      continue;
+    }
+
+    // An indented line after title/id/status/level continues a multi-line scalar.
+    if (section === 'identity') throw new GiveUp();
+
+    if (section === 'tags') {
+      if (!trimmed.startsWith('- ') || (tagItemIndent >= 0 && indent !== tagItemIndent)) throw new GiveUp();
+      tagItemIndent = indent;
+      const token = scalar(line, indent + 2);
+      addTag(token, i);
+    } else if (section === 'logsource') {
+      if (indent === 0) throw new GiveUp(); // a sequence at column 0 under logsource
+      if (logSourceIndent < 0) logSourceIndent = indent;
+      if (indent < logSourceIndent) throw new GiveUp();
+      if (indent > logSourceIndent) {
+        // A nested value of another field (e.g. definition) is skipped; one of ours continues a scalar.
+        if (lastFieldTracked) throw new GiveUp();
+        continue;
+      }
+      const match = KEY_LINE.exec(trimmed);
+      if (!match) throw new GiveUp();
+      const [, field, rest = ''] = match;
+      lastFieldTracked = field === 'category' || field === 'product' || field === 'service';
+      if (field !== 'category' && field !== 'product' && field !== 'service') continue;
+      if (!rest.trim() || rest.trim().startsWith('#')) throw new GiveUp();
+      const token = scalar(line, line.length - rest.length);
+      if (NON_STRING_PLAIN.test(token.value) && rest.trim()[0] !== "'" && rest.trim()[0] !== '"') throw new GiveUp();
+      if (logSource![field] !== undefined) throw new GiveUp();
+      logSource![field] = token.value;
+    }
+  }
+  finishLogSource();
+  return rule;
+}
+
+/** `tags: [attack.execution, attack.t1059]` on one line. */
+function scanFlowTags(line: string, from: number, lineNumber: number, addTag: (token: ScalarToken, line: number) => void): void {
+  const open = line.indexOf('[', from);
+  const close = line.lastIndexOf(']');
+  if (open < 0 || close < open || line.slice(from, open).trim() || (line.slice(close + 1).trim() && !line.slice(close + 1).trim().startsWith('#'))) {
+    throw new GiveUp();
+  }
+  let position = open + 1;
+  const body = line.slice(0, close);
+  while (position < close) {
+    const comma = body.indexOf(',', position);
+    const end = comma < 0 ? close : comma;
+    const item = line.slice(position, end);
+    if (item.includes("'") || item.includes('"')) throw new GiveUp();
+    if (item.trim()) addTag(scalar(line.slice(0, end), position, true), lineNumber);
+    position = end + 1;
+  }
+}

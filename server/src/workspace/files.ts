@@ -1,0 +1,91 @@
+// Finding and reading rule files: workspace-relative excludes (files.exclude + ttpLens.exclude),
+// candidate extensions, and the files we refuse to read (over 2 MB, binary).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+
+export const MAX_RULE_BYTES = 2 * 1024 * 1024;
+const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml']);
+
+export type SkipReason = 'large' | 'binary' | 'unreadable';
+
+export type ReadResult = { text: string } | { skipped: SkipReason; detail: string };
+
+/** Reads a candidate rule file, refusing huge and binary ones with a reason. */
+export function readRuleFile(file: string): ReadResult {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    return { skipped: 'unreadable', detail: (error as Error).message };
+  }
+  if (size > MAX_RULE_BYTES) return { skipped: 'large', detail: `${(size / 1048576).toFixed(1)} MB` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { skipped: 'unreadable', detail: (error as Error).message };
+  }
+  if (isBinary(bytes)) return { skipped: 'binary', detail: 'contains NUL bytes' };
+  return { text: bytes.toString('utf8') };
+}
+
+/** A NUL byte in the first 8 KB: what git and most editors take as "binary". */
+export function isBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8192).indexOf(0) !== -1;
+}
+
+export function isRuleCandidate(file: string): boolean {
+  return RULE_EXTENSIONS.has(path.extname(file).toLowerCase());
+}
+
+/** Matches workspace-relative paths against exclude globs (VS Code's `files.exclude` syntax). */
+export class ExcludeMatcher {
+  private readonly matchers: ((relative: string) => boolean)[];
+
+  constructor(globs: readonly string[]) {
+    this.matchers = globs.map((glob) => picomatch(glob.startsWith('**/') || glob.includes('/') ? glob : `**/${glob}`, { dot: true }));
+  }
+
+  excludesFile(relative: string): boolean {
+    return this.matchers.some((match) => match(relative));
+  }
+
+  /** A directory is pruned when a glob excludes everything under it (or it itself). */
+  excludesDirectory(relative: string): boolean {
+    return this.matchers.some((match) => match(relative) || match(`${relative}/\u0000`));
+  }
+}
+
+/** `files.exclude` is an object of glob → boolean (or a `when` clause, which we treat as true). */
+export function excludeGlobs(filesExclude: Record<string, unknown> | undefined, ttpLensExclude: readonly string[]): string[] {
+  const fromFiles = Object.entries(filesExclude ?? {})
+    .filter(([, value]) => value === true || (typeof value === 'object' && value !== null))
+    .map(([glob]) => glob);
+  return [...fromFiles, ...ttpLensExclude];
+}
+
+/** Every candidate rule file under `root`, depth-first, skipping excluded folders. Symbolic links are
+ *  not followed, so link loops cannot trap the walk. */
+export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
+  const files: string[] = [];
+  const walk = (directory: string) => {
+    let entries;
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: nothing to index there
+    }
+    for (const entry of entries) {
+      const absolute = path.join(directory, entry.name);
+      const relative = path.relative(root, absolute).split(path.sep).join('/');
+      if (entry.isDirectory()) {
+        if (!exclude.excludesDirectory(relative)) walk(absolute);
+      } else if (entry.isFile() && isRuleCandidate(entry.name) && !exclude.excludesFile(relative)) {
+        files.push(absolute);
+      }
+    }
+  };
+  walk(root);
+  return files.sort();
+}

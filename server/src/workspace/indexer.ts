@@ -1,0 +1,68 @@
+// Indexing rule files: read, detect the format, then the fast Sigma scanner (falling back to the full
+// parser when the scanner declines) or the format's parser. Files that are not rules are left out.
+import { pathToFileURL } from 'node:url';
+import type { FormatGlobs } from '../formats/detect';
+import { detectFormat } from '../formats/detect';
+import type { RuleDocument } from '../formats/model';
+import { parseWithFormat } from '../formats/parse';
+import { scanSigma } from '../formats/sigmaScan';
+import { readRuleFile, type SkipReason } from './files';
+import type { RuleIndex } from './ruleIndex';
+
+export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail: string } | { notRule: true };
+
+/** The RuleDocument of a rule file's text, or undefined when the text is no rule of a known format. */
+export function indexText(uri: string, filePath: string, text: string, globs: FormatGlobs = {}): RuleDocument | undefined {
+  const format = detectFormat(filePath, text, globs, true);
+  if (!format || format === 'text') return undefined;
+  if (format === 'sigma') return scanSigma(uri, text) ?? parseWithFormat(uri, text, 'sigma');
+  return parseWithFormat(uri, text, format);
+}
+
+export function indexFile(filePath: string, globs: FormatGlobs = {}): FileOutcome {
+  const read = readRuleFile(filePath);
+  if ('skipped' in read) return read;
+  const rule = indexText(pathToFileURL(filePath).href, filePath, read.text, globs);
+  return rule ? { rule } : { notRule: true };
+}
+
+export interface SkippedFiles {
+  large: string[];
+  binary: string[];
+  unreadable: string[];
+}
+
+export interface IndexRunOptions {
+  globs?: FormatGlobs;
+  /** Called after each batch with the number of files done. */
+  onProgress?: (done: number, total: number) => void;
+  isCancelled?: () => boolean;
+  /** Files per batch between yields to the event loop (async run only). */
+  batchSize?: number;
+}
+
+/** Indexes files into `index` synchronously (CLI, benchmark). */
+export function indexFilesSync(files: readonly string[], index: RuleIndex, options: IndexRunOptions = {}): SkippedFiles {
+  const skipped: SkippedFiles = { large: [], binary: [], unreadable: [] };
+  for (const file of files) record(file, indexFile(file, options.globs), index, skipped);
+  options.onProgress?.(files.length, files.length);
+  return skipped;
+}
+
+/** Indexes files in batches, yielding between them so the server keeps answering requests. */
+export async function indexFiles(files: readonly string[], index: RuleIndex, options: IndexRunOptions = {}): Promise<SkippedFiles> {
+  const skipped: SkippedFiles = { large: [], binary: [], unreadable: [] };
+  const batchSize = options.batchSize ?? 250;
+  for (let start = 0; start < files.length; start += batchSize) {
+    if (options.isCancelled?.()) break;
+    for (const file of files.slice(start, start + batchSize)) record(file, indexFile(file, options.globs), index, skipped);
+    options.onProgress?.(Math.min(start + batchSize, files.length), files.length);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return skipped;
+}
+
+function record(file: string, outcome: FileOutcome, index: RuleIndex, skipped: SkippedFiles): void {
+  if ('rule' in outcome) index.set(outcome.rule);
+  else if ('skipped' in outcome) skipped[outcome.skipped].push(`${file} (${outcome.detail})`);
+}

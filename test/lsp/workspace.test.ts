@@ -1,0 +1,75 @@
+// The workspace index over stdio: progress while indexing, coverage in hovers, and updates from
+// edits and file events that touch one file only.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CorpusStatus, WorkspaceStatus } from '../../server/src/protocol';
+import { copyFixture } from '../support/fixtures';
+import { fileUri, LspTestClient, positionOf } from '../support/lspClient';
+import { BUNDLE_18, requireShared } from '../support/paths';
+
+async function indexed(client: LspTestClient): Promise<WorkspaceStatus> {
+  for (;;) {
+    const status = await client.request<WorkspaceStatus>('ttpLens/workspaceStatus', undefined);
+    if (!status.indexing && status.rules > 0) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('lsp: workspace index', () => {
+  let client: LspTestClient;
+  let root: string;
+  const hoverText = async (uri: string, text: string, needle: string) => (await client.hover(uri, positionOf(text, needle, 8)))!.contents.value;
+
+  before(async () => {
+    root = copyFixture('workspace');
+    client = await LspTestClient.start({ workspaceFolder: root, initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
+  });
+  after(() => client.stop());
+
+  test('indexes the folder with work-done progress "Indexing rules n / total"', async () => {
+    const status = await indexed(client);
+    assert.equal(status.rules, 2);
+    const progress = client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: { kind: string; message?: string } }).value);
+    assert.ok(progress.some((p) => p.kind === 'report' && /^Indexing rules 2 \/ 2$/.test(p.message ?? '')), JSON.stringify(progress));
+    assert.ok(progress.some((p) => p.kind === 'end'));
+  });
+
+  test('hover says which workspace rules cover the technique, linked to the line', async () => {
+    const file = path.join(root, 'rules', 'com_hijack_dde.yml');
+    const text = readFileSync(file, 'utf8');
+    await client.open(fileUri(file), text);
+    const value = await hoverText(fileUri(file), text, 'attack.t1559.001');
+    assert.match(value, /In this workspace:\*\* covered by 1 rule — \[Office Application Spawning Through COM or DDE\]\(file:\/\/.*com_hijack_dde\.yml#L11\)/);
+  });
+
+  test('an edit of an open rule updates coverage without reading files', async () => {
+    const before = await indexed(client);
+    const file = path.join(root, 'rules', 'revoked_dll_sideloading.yml');
+    const uri = fileUri(file);
+    const text = readFileSync(file, 'utf8');
+    await client.open(uri, text);
+    await client.change(uri, text.replace('attack.t1574.002', 'attack.t1559.001'), 2);
+    const other = path.join(root, 'rules', 'com_hijack_dde.yml');
+    const otherText = readFileSync(other, 'utf8');
+    const value = await hoverText(fileUri(other), otherText, 'attack.t1559.001');
+    assert.match(value, /covered by 2 rules/);
+    const after = await client.request<WorkspaceStatus>('ttpLens/workspaceStatus', undefined);
+    assert.equal(after.filesRead, before.filesRead, 'no file was read');
+    await client.close(uri);
+    assert.match(await hoverText(fileUri(other), otherText, 'attack.t1559.001'), /covered by 1 rule /);
+  });
+
+  test('a file created on disk is indexed from the watched-file event', async () => {
+    const file = path.join(root, 'rules', 'created.yml');
+    writeFileSync(file, 'title: Created\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {a: b}, condition: sel}\ntags:\n  - attack.t1559.001\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(file), type: 1 }] });
+    const other = path.join(root, 'rules', 'com_hijack_dde.yml');
+    const text = readFileSync(other, 'utf8');
+    assert.match(await hoverText(fileUri(other), text, 'attack.t1559.001'), /covered by 2 rules/);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(file), type: 3 }] });
+    assert.match(await hoverText(fileUri(other), text, 'attack.t1559.001'), /covered by 1 rule /);
+  });
+});

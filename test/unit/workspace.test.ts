@@ -1,0 +1,132 @@
+// The workspace index: file selection (excludes, large and binary files), the incremental rule
+// index, and the service that keeps it current — one file at a time.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+import { parseSigma } from '../../server/src/formats/sigma';
+import { ExcludeMatcher, excludeGlobs, listRuleFiles, MAX_RULE_BYTES, readRuleFile } from '../../server/src/workspace/files';
+import { indexFile } from '../../server/src/workspace/indexer';
+import { RuleIndex } from '../../server/src/workspace/ruleIndex';
+import { WorkspaceService } from '../../server/src/workspace/workspaceService';
+
+const rule = (title: string, ...techniques: string[]) =>
+  `title: ${title}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  sel: {a: b}\n  condition: sel\ntags:\n${techniques.map((t) => `  - attack.${t.toLowerCase()}\n`).join('')}`;
+
+function workspace(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ttplens-ws-'));
+  mkdirSync(path.join(root, 'rules', 'windows'), { recursive: true });
+  mkdirSync(path.join(root, 'node_modules', 'pkg'), { recursive: true });
+  mkdirSync(path.join(root, 'drafts'), { recursive: true });
+  writeFileSync(path.join(root, 'rules', 'windows', 'a.yml'), rule('A', 'T1059.001'));
+  writeFileSync(path.join(root, 'rules', 'windows', 'b.yaml'), rule('B', 'T1059.001', 'T1003'));
+  writeFileSync(path.join(root, 'rules', 'notes.md'), 'See T1059.001');
+  writeFileSync(path.join(root, 'rules', 'ci.yml'), 'on: push\njobs:\n  test: {runs-on: ubuntu}\n');
+  writeFileSync(path.join(root, 'node_modules', 'pkg', 'x.yml'), rule('Dependency', 'T1001'));
+  writeFileSync(path.join(root, 'drafts', 'd.yml'), rule('Draft', 'T1002'));
+  return root;
+}
+
+describe('workspace files', () => {
+  test('excludes: files.exclude objects and ttpLens.exclude globs, folders pruned', () => {
+    const root = workspace();
+    const globs = excludeGlobs({ '**/drafts': true, '**/.git': true, '**/off': false }, ['**/node_modules/**']);
+    assert.deepEqual(globs, ['**/drafts', '**/.git', '**/node_modules/**']);
+    const files = listRuleFiles(root, new ExcludeMatcher(globs)).map((f) => path.relative(root, f));
+    assert.deepEqual(files, ['rules/ci.yml', 'rules/windows/a.yml', 'rules/windows/b.yaml']);
+  });
+
+  test('huge, binary and empty files are skipped or empty, never thrown on', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ttplens-files-'));
+    const huge = path.join(root, 'huge.yml');
+    writeFileSync(huge, `title: x\n${'#'.repeat(MAX_RULE_BYTES)}`);
+    const binary = path.join(root, 'binary.yml');
+    writeFileSync(binary, Buffer.from([0x74, 0x69, 0, 1, 2, 3]));
+    const empty = path.join(root, 'empty.yml');
+    writeFileSync(empty, '');
+    assert.deepEqual(readRuleFile(huge), { skipped: 'large', detail: '2.0 MB' });
+    assert.equal((readRuleFile(binary) as { skipped: string }).skipped, 'binary');
+    assert.deepEqual(indexFile(empty), { notRule: true });
+    assert.equal((readRuleFile(path.join(root, 'missing.yml')) as { skipped: string }).skipped, 'unreadable');
+  });
+});
+
+describe('rule index', () => {
+  test('technique → rules stays exact through set, replace and delete', () => {
+    const index = new RuleIndex();
+    index.set(parseSigma('file:///a.yml', rule('A', 'T1059.001', 'T1003')));
+    index.set(parseSigma('file:///b.yml', rule('B', 'T1059.001')));
+    assert.equal(index.countFor('T1059.001'), 2);
+    index.set(parseSigma('file:///b.yml', rule('B', 'T1105')));
+    assert.equal(index.countFor('T1059.001'), 1);
+    assert.deepEqual(index.techniqueIds(), ['T1003', 'T1059.001', 'T1105']);
+    index.delete('file:///a.yml');
+    assert.deepEqual(index.techniqueIds(), ['T1105']);
+    index.set(parseSigma('file:///dir/c.yml', rule('C', 'T1003')));
+    assert.equal(index.deleteUnder('file:///dir'), 1);
+    assert.equal(index.size, 1);
+  });
+});
+
+describe('workspace service', () => {
+  const service = (root: string) => {
+    const logs: string[] = [];
+    const ws = new WorkspaceService({ log: (m) => logs.push(m), progress: async () => ({ report() {}, done() {} }) });
+    ws.configure([root], ['**/node_modules/**'], {});
+    return { ws, logs };
+  };
+
+  test('first index: rule files only, skipped files said once in the log', async () => {
+    const root = workspace();
+    writeFileSync(path.join(root, 'rules', 'bin.yml'), Buffer.from([1, 0, 2]));
+    const { ws, logs } = service(root);
+    await ws.indexAll();
+    assert.deepEqual([...ws.index.all()].map((r) => r.identity.title).sort(), ['A', 'B', 'Draft']);
+    assert.equal(ws.index.countFor('T1059.001'), 2);
+    assert.equal(ws.stats.skipped.binary, 1);
+    await ws.indexAll();
+    assert.equal(logs.filter((l) => l.includes('bin.yml')).length, 1, 'skip reported once');
+  });
+
+  test('an edit of one open file updates the index without re-reading the others', async () => {
+    const root = workspace();
+    const { ws } = service(root);
+    await ws.indexAll();
+    const readsAfterIndex = ws.stats.filesRead;
+    const uri = pathToFileURL(path.join(root, 'rules', 'windows', 'a.yml')).href;
+    ws.documentChanged(parseSigma(uri, rule('A', 'T1059.001')));
+    ws.documentChanged(parseSigma(uri, rule('A edited', 'T1547.001')));
+    assert.equal(ws.stats.filesRead, readsAfterIndex, 'no file read for an edit');
+    assert.equal(ws.stats.documentsParsed, 2);
+    assert.equal(ws.index.countFor('T1059.001'), 1);
+    assert.equal(ws.index.countFor('T1547.001'), 1);
+    // A change on disk of the open file is ignored; closing re-reads that one file only.
+    ws.fileChanged(uri);
+    assert.equal(ws.stats.filesRead, readsAfterIndex);
+    ws.documentClosed(uri);
+    assert.equal(ws.stats.filesRead, readsAfterIndex + 1);
+    assert.equal(ws.index.countFor('T1059.001'), 2, 'disk version back');
+  });
+
+  test('file events: create, change, delete of a file and of a folder', async () => {
+    const root = workspace();
+    const { ws } = service(root);
+    await ws.indexAll();
+    const created = path.join(root, 'rules', 'new.yml');
+    writeFileSync(created, rule('New', 'T1105'));
+    ws.fileChanged(pathToFileURL(created).href);
+    assert.equal(ws.index.countFor('T1105'), 1);
+    writeFileSync(created, rule('New', 'T1106'));
+    ws.fileChanged(pathToFileURL(created).href);
+    assert.deepEqual([ws.index.countFor('T1105'), ws.index.countFor('T1106')], [0, 1]);
+    ws.fileDeleted(pathToFileURL(created).href);
+    assert.equal(ws.index.countFor('T1106'), 0);
+    ws.fileDeleted(pathToFileURL(path.join(root, 'rules', 'windows')).href);
+    assert.equal(ws.index.countFor('T1059.001'), 0);
+    // Excluded and non-rule files stay out.
+    ws.fileChanged(pathToFileURL(path.join(root, 'node_modules', 'pkg', 'x.yml')).href);
+    assert.equal(ws.index.countFor('T1001'), 0);
+  });
+});
