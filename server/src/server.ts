@@ -1,7 +1,8 @@
-// Wires the LSP connection to the services: corpus state, open documents, settings, and one
-// handler per feature (the feature logic lives in features/, as pure functions).
+// Wires the LSP connection: capabilities, settings, the corpus lifecycle, the workspace index and
+// the feature handlers (featureHandlers.ts; the logic itself lives in features/, as pure functions).
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  CodeActionKind,
   type Connection,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -15,9 +16,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './corpus/cache';
 import { CorpusState } from './corpusState';
 import { RuleDocumentCache } from './documents';
-import type { FeatureContext } from './features/context';
-import { hover } from './features/hover';
-import { workspaceLines } from './features/workspaceLines';
+import { DiagnosticsPublisher, registerFeatureHandlers, type ServerState } from './featureHandlers';
+import { FIX_ALL_KIND } from './features/codeActions';
+import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
 import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
@@ -38,59 +39,71 @@ interface InitializationOptions {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: Settings = DEFAULT_SETTINGS;
+  let logSources = new LogSourceContext(undefined, false);
   let initOptions: InitializationOptions = {};
   let hasConfigurationCapability = false;
   let canWatchFiles = false;
   let supportsFolderEvents = false;
-  let workspaceRoot: string | undefined;
   let folders: string[] = [];
   let filesExclude: Record<string, unknown> = {};
+  let corpusState: CorpusState | undefined;
+  const rules = new RuleDocumentCache(() => settings.formats);
   const workspace = new WorkspaceService({
     log: (message) => connection.console.log(message),
     progress: (title) => progressReporter(connection, title),
   });
+  const state: ServerState = {
+    documents,
+    rules,
+    workspace,
+    corpus: () => corpusState?.current,
+    settings: () => settings,
+    logSources: () => logSources,
+  };
+  const diagnostics = new DiagnosticsPublisher(connection, state);
+
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange(() => {
     // Debounced: a first index or a bulk change sends one notification, not thousands.
     clearTimeout(indexChangedTimer);
     indexChangedTimer = setTimeout(() => {
-      const { rules, indexing } = workspace.stats;
-      void connection.sendNotification(IndexChangedNotification.type, { generation: workspace.index.generation, rules, indexing });
+      const { rules: count, indexing } = workspace.stats;
+      void connection.sendNotification(IndexChangedNotification.type, { generation: workspace.index.generation, rules: count, indexing });
     }, 250);
   });
-  const rules = new RuleDocumentCache(() => settings.formats);
-  let corpusState: CorpusState | undefined;
-
-  const context = (): FeatureContext => {
-    const corpus = corpusState?.current;
-    return { corpus, workspaceLinesFor: corpus ? (object) => workspaceLines(corpus, workspace.index, object) : undefined };
-  };
 
   const stixSources = () => ({
     setting: settings.attack.stixPath ?? initOptions.attack?.stixPath,
     settingName: settings.attack.stixPath ? 'ttpLens.attack.stixPath' : initOptions.attack?.stixPath ? 'initializationOptions.attack.stixPath' : undefined,
     env: process.env.TTPLENS_STIX,
     distDir: options.distDir,
-    baseDir: workspaceRoot,
+    baseDir: folders[0],
   });
+  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), verifyContent);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitializationOptions;
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
-    workspaceRoot = folders[0];
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
     corpusState = new CorpusState({
       cacheDir: initOptions.cacheDir ?? (process.env.TTPLENS_NO_CACHE ? false : defaultCacheDir()),
       log: (message) => connection.console.log(message),
-      onStatus: (status) => void connection.sendNotification(CorpusStatusNotification.type, status),
+      onStatus: (status) => {
+        void connection.sendNotification(CorpusStatusNotification.type, status);
+        if (status.state !== 'loading') diagnostics.republishAll();
+      },
     });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.', '"', "'"], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        documentLinkProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'TTP Lens', version: '0.1.0' },
@@ -103,11 +116,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settings = withDefaults(ttpLens);
     filesExclude = files?.exclude ?? {};
   };
-  const configureWorkspace = () => workspace.configure(folders, excludeGlobs(filesExclude, settings.exclude), settings.formats);
+  const applySettings = () => {
+    logSources = new LogSourceContext(settings.logSourceMap, settings.coverage.strictSubtechniques);
+    workspace.configure(folders, excludeGlobs(filesExclude, settings.exclude), settings.formats);
+  };
+  /** What decides which files are indexed and how they are read. */
+  const indexingKey = () => JSON.stringify([settings.exclude, settings.formats, filesExclude]);
 
   connection.onInitialized(async () => {
     await pullSettings();
-    corpusState?.load(stixSources());
+    applySettings();
+    loadCorpus();
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
@@ -122,26 +141,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
         folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
         for (const folder of removed) workspace.index.deleteUnder(pathToFileURL(folder).href);
-        configureWorkspace();
+        applySettings();
         await workspace.indexAll();
       });
     }
-    configureWorkspace();
     void workspace.indexAll();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
-    const previous = JSON.stringify(settings);
-    const previousExclude = JSON.stringify(filesExclude);
+    const previousIndexing = indexingKey();
     const previousPath = JSON.stringify(settings.attack.stixPath);
     if (hasConfigurationCapability) await pullSettings();
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
+    applySettings();
     rules.clear();
-    if (JSON.stringify(settings.attack.stixPath) !== previousPath) corpusState?.load(stixSources());
-    if (JSON.stringify(settings) !== previous || JSON.stringify(filesExclude) !== previousExclude) {
-      configureWorkspace();
-      void workspace.indexAll();
-    }
+    if (JSON.stringify(settings.attack.stixPath) !== previousPath) loadCorpus();
+    else diagnostics.republishAll();
+    if (indexingKey() !== previousIndexing) void workspace.indexAll();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -153,17 +169,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onRequest(CorpusStatusRequest.type, () => corpusState?.status ?? { state: 'loading' });
   connection.onRequest(WorkspaceStatusRequest.type, () => workspace.stats);
-  connection.onRequest(ReloadCorpusRequest.type, (params) => corpusState!.load(stixSources(), params.verifyContent === true));
+  connection.onRequest(ReloadCorpusRequest.type, (params) => loadCorpus(params.verifyContent === true));
 
-  connection.onHover((params) => {
-    const document = documents.get(params.textDocument.uri);
-    if (!document) return null;
-    return hover(rules.get(document), params.position, context());
+  registerFeatureHandlers(connection, state, diagnostics);
+
+  documents.onDidChangeContent((event) => {
+    workspace.documentChanged(rules.get(event.document));
+    diagnostics.publish(event.document);
   });
-
-  documents.onDidChangeContent((event) => workspace.documentChanged(rules.get(event.document)));
   documents.onDidClose((event) => {
     rules.evict(event.document.uri);
+    diagnostics.forget(event.document.uri);
     workspace.documentClosed(event.document.uri);
   });
   connection.onShutdown(() => corpusState?.dispose());

@@ -1,6 +1,27 @@
 // The server's view of `ttpLens.*` settings. Defaults here match package.json's contributes.configuration.
 import type { RuleFormat } from './formats/model';
 
+export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+/** Stable diagnostic codes (documented in README.md) and their default severities. */
+export const DIAGNOSTIC_DEFAULTS = {
+  'ttp.parse': 'error',
+  'ttp.unknown-id': 'error',
+  'ttp.newer-id': 'information',
+  'ttp.unknown-tactic': 'error',
+  'ttp.newer-tactic': 'information',
+  'ttp.revoked': 'warning',
+  'ttp.deprecated': 'warning',
+  'ttp.malformed': 'warning',
+  'ttp.wrong-tactic': 'warning',
+  'ttp.missing-tactic': 'warning',
+  'ttp.name-mismatch': 'warning',
+  'ttp.duplicate': 'warning',
+  'ttp.unobservable': 'information',
+} as const satisfies Record<string, SeveritySetting>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_DEFAULTS;
+
 export interface Settings {
   attack: {
     /** A bundle path or a list of them (enterprise + mobile + ICS). */
@@ -10,20 +31,42 @@ export interface Settings {
   exclude: string[];
   /** Extra globs per format, for rule files detection by content would not recognise. */
   formats: Partial<Record<RuleFormat, string[]>>;
+  diagnostics: {
+    /** Severity per diagnostic code; 'off' silences a code. */
+    severity: Partial<Record<DiagnosticCode, SeveritySetting>>;
+  };
+  coverage: {
+    /** Only the exact technique counts as observable, not its parent or sub-techniques. */
+    strictSubtechniques: boolean;
+  };
+  /** User entries for the log-source → data-component table (same shape as data/logsource-map.json). */
+  logSourceMap: unknown;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   attack: { stixPath: null },
   exclude: ['**/node_modules/**', '**/.git/**'],
   formats: {},
+  diagnostics: { severity: {} },
+  coverage: { strictSubtechniques: false },
+  logSourceMap: undefined,
 };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Merges a partial settings object (from initializationOptions or workspace/configuration) over the defaults. */
 export function withDefaults(partial: unknown): Settings {
-  const value = (typeof partial === 'object' && partial !== null ? partial : {}) as Partial<Settings>;
+  const value = (isObject(partial) ? partial : {}) as Partial<Settings>;
   return {
     attack: { stixPath: value.attack?.stixPath ?? DEFAULT_SETTINGS.attack.stixPath },
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((e): e is string => typeof e === 'string') : DEFAULT_SETTINGS.exclude,
-    formats: typeof value.formats === 'object' && value.formats !== null ? value.formats : {},
+    formats: isObject(value.formats) ? value.formats : {},
+    diagnostics: { severity: isObject(value.diagnostics?.severity) ? value.diagnostics.severity : {} },
+    coverage: { strictSubtechniques: value.coverage?.strictSubtechniques === true },
+    logSourceMap: isObject(value.logSourceMap) ? value.logSourceMap : undefined,
   };
+}
+
+export function severityOf(settings: Settings, code: DiagnosticCode): SeveritySetting {
+  return settings.diagnostics.severity[code] ?? DIAGNOSTIC_DEFAULTS[code];
 }

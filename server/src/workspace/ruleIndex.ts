@@ -1,5 +1,6 @@
-// The workspace's rules, by URI, with the technique → rules aggregation kept current per file:
-// setting or deleting one rule touches only that rule's entries.
+// The workspace's rules, by URI, with the ID → rules aggregation (techniques, groups, software, …)
+// kept current per file: setting or deleting one rule touches only that rule's entries.
+import { parseAttackId } from '../corpus/ids';
 import type { AttackReference, RuleDocument } from '../formats/model';
 
 export interface IndexChange {
@@ -9,7 +10,8 @@ export interface IndexChange {
 
 export class RuleIndex {
   private readonly rules = new Map<string, RuleDocument>();
-  private readonly byTechnique = new Map<string, Set<string>>();
+  /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059"). */
+  private readonly byId = new Map<string, Set<string>>();
   private readonly listeners: ((change: IndexChange) => void)[] = [];
   /** Increases with every change; lets callers cache derived views. */
   generation = 0;
@@ -28,25 +30,26 @@ export class RuleIndex {
 
   /** Technique IDs (canonical, as written in rules) referenced anywhere in the workspace. */
   techniqueIds(): string[] {
-    return [...this.byTechnique.keys()].sort();
+    return [...this.byId.keys()].filter((key) => key.startsWith('technique:')).map((key) => key.slice('technique:'.length)).sort();
   }
 
-  /** Rules that reference a technique ID (exactly that ID; sub-techniques are their own IDs). */
-  rulesFor(techniqueId: string): RuleDocument[] {
-    const uris = this.byTechnique.get(techniqueId.toUpperCase());
+  /** Rules that reference an ID (exactly that ID; sub-techniques are their own IDs). Techniques by
+   *  default; other kinds by passing the kind. */
+  rulesFor(id: string, kind = kindOfId(id)): RuleDocument[] {
+    const uris = this.byId.get(`${kind}:${id.toUpperCase()}`);
     return uris ? [...uris].map((uri) => this.rules.get(uri)!).sort(byTitle) : [];
   }
 
-  countFor(techniqueId: string): number {
-    return this.byTechnique.get(techniqueId.toUpperCase())?.size ?? 0;
+  countFor(id: string, kind = kindOfId(id)): number {
+    return this.byId.get(`${kind}:${id.toUpperCase()}`)?.size ?? 0;
   }
 
   set(rule: RuleDocument): void {
     this.removeEntries(rule.uri);
     this.rules.set(rule.uri, rule);
-    for (const id of techniqueIdsOf(rule)) {
-      let uris = this.byTechnique.get(id);
-      if (!uris) this.byTechnique.set(id, (uris = new Set()));
+    for (const key of keysOf(rule)) {
+      let uris = this.byId.get(key);
+      if (!uris) this.byId.set(key, (uris = new Set()));
       uris.add(rule.uri);
     }
     this.changed({ uri: rule.uri, kind: 'set' });
@@ -76,10 +79,10 @@ export class RuleIndex {
   private removeEntries(uri: string): void {
     const previous = this.rules.get(uri);
     if (!previous) return;
-    for (const id of techniqueIdsOf(previous)) {
-      const uris = this.byTechnique.get(id);
+    for (const key of keysOf(previous)) {
+      const uris = this.byId.get(key);
       uris?.delete(uri);
-      if (uris?.size === 0) this.byTechnique.delete(id);
+      if (uris?.size === 0) this.byId.delete(key);
     }
   }
 
@@ -93,8 +96,18 @@ export function techniqueReferences(rule: RuleDocument): AttackReference[] {
   return rule.references.filter((r) => r.kind === 'technique');
 }
 
-function techniqueIdsOf(rule: RuleDocument): Set<string> {
-  return new Set(techniqueReferences(rule).map((r) => r.id));
+/** Index keys of a rule's well-formed ID references (tactics written by name are not IDs). */
+function keysOf(rule: RuleDocument): Set<string> {
+  const keys = new Set<string>();
+  for (const reference of rule.references) {
+    if (reference.kind === 'unknown' || !parseAttackId(reference.id)) continue;
+    keys.add(`${reference.kind}:${reference.id}`);
+  }
+  return keys;
+}
+
+function kindOfId(id: string): string {
+  return parseAttackId(id)?.kind ?? 'technique';
 }
 
 function byTitle(a: RuleDocument, b: RuleDocument): number {

@@ -1,0 +1,123 @@
+// Registers one handler per LSP feature; each handler only fetches the parsed document and calls the
+// feature's pure function. Diagnostics are pushed on every change and re-run for every open document
+// when the corpus or the settings change.
+import { type CodeActionParams, type Connection, type Diagnostic, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Corpus } from './corpus/corpus';
+import { factsOf } from './corpus/facts';
+import type { RuleDocumentCache } from './documents';
+import { codeActions } from './features/codeActions';
+import { complete, resolveCompletion } from './features/completion';
+import { diagnose } from './features/diagnostics';
+import { hover } from './features/hover';
+import { documentLinks } from './features/links';
+import type { LogSourceContext } from './features/logSourceContext';
+import { factsToMarkdown } from './features/objectMarkdown';
+import { workspaceSymbols } from './features/symbols';
+import { workspaceLines } from './features/workspaceLines';
+import type { Settings } from './settings';
+import type { WorkspaceService } from './workspace/workspaceService';
+
+export interface ServerState {
+  documents: TextDocuments<TextDocument>;
+  rules: RuleDocumentCache;
+  workspace: WorkspaceService;
+  corpus(): Corpus | undefined;
+  settings(): Settings;
+  logSources(): LogSourceContext;
+}
+
+export class DiagnosticsPublisher {
+  private readonly latest = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly state: ServerState,
+  ) {}
+
+  /** The document's diagnostics for its current version (computed once per version). */
+  current(document: TextDocument): Diagnostic[] {
+    const cached = this.latest.get(document.uri);
+    if (cached?.version === document.version) return cached.diagnostics;
+    const corpus = this.state.corpus();
+    const logSources = this.state.logSources();
+    const diagnostics = diagnose(this.state.rules.get(document), {
+      corpus,
+      settings: this.state.settings(),
+      ruleComponents: logSources.ruleComponents,
+      observability: corpus ? logSources.observability(corpus) : undefined,
+    });
+    this.latest.set(document.uri, { version: document.version, diagnostics });
+    return diagnostics;
+  }
+
+  publish(document: TextDocument): void {
+    void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: this.current(document) });
+  }
+
+  /** After the corpus or the settings changed: every open document again. */
+  republishAll(): void {
+    this.latest.clear();
+    for (const document of this.state.documents.all()) this.publish(document);
+  }
+
+  forget(uri: string): void {
+    this.latest.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}
+
+export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {
+  const documentOf = (uri: string) => state.documents.get(uri);
+
+  connection.onHover((params) => {
+    const document = documentOf(params.textDocument.uri);
+    if (!document) return null;
+    const corpus = state.corpus();
+    return hover(state.rules.get(document), params.position, {
+      corpus,
+      workspaceLinesFor: corpus ? (object) => workspaceLines(corpus, state.workspace.index, object) : undefined,
+    });
+  });
+
+  connection.onCompletion((params) => {
+    const document = documentOf(params.textDocument.uri);
+    if (!document) return null;
+    const corpus = state.corpus();
+    const rule = state.rules.get(document);
+    const provided = state.logSources().ruleComponents(rule);
+    return complete({
+      rule,
+      lines: state.rules.lines(document),
+      line: params.position.line,
+      character: params.position.character,
+      corpus,
+      observable: corpus && provided ? state.logSources().observableTechniques(corpus, provided.components) : undefined,
+    });
+  });
+
+  connection.onCompletionResolve((item) => {
+    const corpus = state.corpus();
+    return resolveCompletion(item, corpus, (object) => factsToMarkdown(factsOf(corpus!, object), { versionLabel: corpus!.versionLabel, brief: true }));
+  });
+
+  connection.onCodeAction((params: CodeActionParams) => {
+    const document = documentOf(params.textDocument.uri);
+    if (!document) return [];
+    return codeActions({
+      rule: state.rules.get(document),
+      lines: state.rules.lines(document),
+      version: document.version,
+      contextDiagnostics: params.context.diagnostics,
+      allDiagnostics: diagnostics.current(document),
+      only: params.context.only,
+    });
+  });
+
+  connection.onDocumentLinks((params) => {
+    const document = documentOf(params.textDocument.uri);
+    return document ? documentLinks(state.rules.get(document), state.corpus()) : [];
+  });
+
+  connection.onWorkspaceSymbol((params) => workspaceSymbols(params.query, state.corpus(), state.workspace.index));
+}

@@ -1,0 +1,160 @@
+// Completion of ATT&CK IDs and names in the form the position needs (see completionContext.ts).
+// The server filters and ranks (isIncomplete), items are light; documentation comes on resolve.
+// Ranking: techniques the rule's log source can observe first, then search relevance.
+import { type CompletionItem, CompletionItemKind, type CompletionList, type TextEdit } from 'vscode-languageserver-types';
+import { attackUrl } from '../corpus/ids';
+import type { Corpus } from '../corpus/corpus';
+import type { AttackObject, ObjectKind } from '../corpus/model';
+import type { LineIndex } from '../formats/lineIndex';
+import type { RuleDocument } from '../formats/model';
+import { sigmaTagFor } from '../formats/sigmaTags';
+import { type CompletionContext, completionContext } from './completionContext';
+import { findTactic } from './resolve';
+import { tacticNameFor } from './writtenForm';
+
+const LIMIT = 150;
+
+const ITEM_KIND: Record<ObjectKind, CompletionItemKind> = {
+  technique: CompletionItemKind.Reference,
+  tactic: CompletionItemKind.EnumMember,
+  dataSource: CompletionItemKind.Module,
+  dataComponent: CompletionItemKind.Field,
+  mitigation: CompletionItemKind.Interface,
+  detectionStrategy: CompletionItemKind.Event,
+  analytic: CompletionItemKind.Event,
+  group: CompletionItemKind.Class,
+  software: CompletionItemKind.Module,
+  campaign: CompletionItemKind.Struct,
+  asset: CompletionItemKind.Unit,
+};
+
+export interface CompletionInput {
+  rule: RuleDocument;
+  lines: LineIndex;
+  line: number;
+  character: number;
+  corpus: Corpus | undefined;
+  /** Techniques the rule's log source can observe (ranked first), when known. */
+  observable?: ReadonlySet<string>;
+}
+
+/** Data kept on an item for completionItem/resolve. */
+export interface CompletionData {
+  id: string;
+}
+
+const live = (o: AttackObject) => !o.revoked && !o.deprecated;
+
+export function complete(input: CompletionInput): CompletionList | null {
+  const { corpus } = input;
+  if (!corpus) return null;
+  const context = completionContext(input.rule, input.lines, input.line, input.character);
+  if (!context) return null;
+  const range = { start: { line: context.line, character: context.start }, end: { line: context.line, character: context.end } };
+  const items: CompletionItem[] = [];
+  const add = (object: AttackObject, text: string, rank: number, extraEdits?: TextEdit[]) => {
+    const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', ');
+    const observable = input.observable?.has(object.id) ?? false;
+    items.push({
+      label: text,
+      labelDetails: { detail: ` ${object.kind === 'tactic' ? object.id : object.name}`, description: observable ? `${tactics} · observable by this log source` : tactics || undefined },
+      kind: ITEM_KIND[object.kind],
+      textEdit: { range, newText: text },
+      filterText: `${text} ${object.name}`,
+      sortText: `${observable ? 0 : 1}${String(rank).padStart(4, '0')}`,
+      additionalTextEdits: extraEdits,
+      data: { id: object.key ?? object.id } satisfies CompletionData,
+    });
+  };
+
+  switch (context.slot.kind) {
+    case 'sigmaTag':
+      sigmaTagCandidates(corpus, context).forEach((object, rank) => add(object, object.kind === 'tactic' ? sigmaTagFor(object.shortname ?? '') : sigmaTagFor(object.id), rank));
+      break;
+    case 'bareId': {
+      const tactic = context.slot.tactic ? findTactic(corpus, context.slot.tactic)?.tactic.shortname : undefined;
+      const candidates = candidatesFor(corpus, context.typed, context.slot.kinds);
+      // Under a MaxPatrol tactic key, that tactic's techniques first.
+      if (tactic) candidates.sort((a, b) => Number(!a.tactics?.includes(tactic)) - Number(!b.tactics?.includes(tactic)));
+      candidates.forEach((object, rank) => add(object, object.id, rank));
+      break;
+    }
+    case 'tacticName':
+      corpus.tactics().forEach((tactic, rank) => add(tactic, tacticNameFor(tactic, input.rule.format), rank));
+      break;
+    case 'elasticId':
+      elasticCandidates(corpus, context).forEach((object, rank) => add(object, object.id, rank, elasticCompanionEdits(input.lines, context.slot.kind === 'elasticId' ? context.slot.line : 0, object)));
+      break;
+  }
+  if (input.observable) {
+    // Stable order within each group: observable techniques first.
+    items.sort((a, b) => (a.sortText! < b.sortText! ? -1 : a.sortText! > b.sortText! ? 1 : 0));
+  }
+  return { isIncomplete: true, items: items.slice(0, LIMIT) };
+}
+
+/** IDs by prefix when an ID is being typed, else names (fuzzy, word prefix, acronym). */
+function candidatesFor(corpus: Corpus, typed: string, kinds: readonly ObjectKind[]): AttackObject[] {
+  if (!typed) return corpus.objects.filter((o) => kinds.includes(o.kind) && live(o) && o.id && !o.isSubtechnique).sort((a, b) => a.id.localeCompare(b.id)).slice(0, LIMIT);
+  return corpus.find(typed, { kinds, limit: LIMIT }).map((r) => r.object);
+}
+
+function sigmaTagCandidates(corpus: Corpus, context: CompletionContext): AttackObject[] {
+  const typed = context.typed.toLowerCase();
+  const rest = 'attack.'.startsWith(typed) ? '' : typed.startsWith('attack.') ? typed.slice('attack.'.length) : typed;
+  const tactics = corpus.tactics().filter((t) => (t.shortname ?? '').startsWith(rest));
+  if (/^(t|g|s|m|ds)\d/.test(rest)) return candidatesFor(corpus, rest, ['technique', 'group', 'software', 'mitigation', 'dataSource']);
+  if (!rest) return [...tactics, ...candidatesFor(corpus, '', ['technique'])];
+  const byName = corpus.find(rest.replace(/[-_]/g, ' '), { kinds: ['technique', 'group', 'software'], limit: LIMIT }).map((r) => r.object);
+  return [...tactics, ...byName];
+}
+
+function elasticCandidates(corpus: Corpus, context: CompletionContext): AttackObject[] {
+  const slot = context.slot;
+  if (slot.kind !== 'elasticId') return [];
+  if (slot.table === 'tactic') return corpus.tactics().filter((t) => t.id.startsWith(context.typed.toUpperCase()) || !context.typed);
+  if (slot.table === 'subtechnique' && slot.parentTechnique) {
+    const parent = corpus.get(slot.parentTechnique);
+    if (parent) return corpus.subtechniquesOf(parent).filter((s) => live(s) && s.id.startsWith(context.typed.toUpperCase()));
+  }
+  const candidates = candidatesFor(corpus, context.typed, ['technique']).filter((t) => slot.table === 'subtechnique' || !t.isSubtechnique);
+  const tactic = slot.tactic ? corpus.get(slot.tactic)?.shortname : undefined;
+  if (tactic) candidates.sort((a, b) => Number(!a.tactics?.includes(tactic)) - Number(!b.tactics?.includes(tactic)));
+  return candidates;
+}
+
+/** Elastic keeps the name and reference next to the ID: completing the ID rewrites both (or adds them). */
+function elasticCompanionEdits(lines: LineIndex, idLine: number, object: AttackObject): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const url = attackUrl(object.id, object.kind);
+  const wanted: [string, string | undefined][] = [['name', object.name], ['reference', url]];
+  const indent = /^\s*/.exec(lines.lineText(idLine))![0];
+  const missing: string[] = [];
+  for (const [key, value] of wanted) {
+    if (value === undefined) continue;
+    let found = false;
+    for (let i = idLine + 1; i < lines.lineCount; i++) {
+      const text = lines.lineText(i);
+      if (text.trim().startsWith('[')) break;
+      const match = new RegExp(`^(\\s*${key}\\s*=\\s*")([^"]*)"`).exec(text);
+      if (!match) continue;
+      found = true;
+      if (match[2] !== value) edits.push({ range: { start: { line: i, character: match[1].length }, end: { line: i, character: match[1].length + match[2].length } }, newText: value });
+      break;
+    }
+    if (!found) missing.push(`${indent}${key} = "${value.replace(/"/g, '\\"')}"`);
+  }
+  if (missing.length) {
+    const end = { line: idLine, character: lines.lineText(idLine).length };
+    edits.push({ range: { start: end, end }, newText: `\n${missing.join('\n')}` });
+  }
+  return edits;
+}
+
+/** completionItem/resolve: the object's brief facts as documentation. */
+export function resolveCompletion(item: CompletionItem, corpus: Corpus | undefined, render: (object: AttackObject) => string): CompletionItem {
+  const data = item.data as CompletionData | undefined;
+  const object = data && corpus?.get(data.id);
+  if (!object) return item;
+  return { ...item, detail: `${object.id} ${object.name}`, documentation: { kind: 'markdown', value: render(object) } };
+}

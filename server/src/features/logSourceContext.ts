@@ -1,0 +1,62 @@
+// A rule's log sources as data components (through the documented table in data/, extended by the
+// ttpLens.logSourceMap setting), and what those components can observe — for the coverage check,
+// completion ranking and the coverage views.
+import type { Corpus } from '../corpus/corpus';
+import type { AttackObject } from '../corpus/model';
+import type { LogSource, RuleDocument } from '../formats/model';
+import { LogSourceMap, type LogSourceMapData, loadBuiltinLogSourceMap } from '../workspace/logSourceMap';
+import { checkObservability } from '../workspace/observability';
+import type { ObservabilityCheck } from './ruleChecks';
+
+export function describeLogSource(source: LogSource): string {
+  if (source.category || source.product || source.service) return [source.product, source.category ?? source.service].filter(Boolean).join('/');
+  if (source.provider) return `${source.provider} ${source.eventId ?? ''}`.trim();
+  return source.name ?? '?';
+}
+
+export class LogSourceContext {
+  private readonly map: LogSourceMap;
+  private readonly observableCache = new WeakMap<Corpus, Map<string, Set<string>>>();
+
+  constructor(
+    userEntries: unknown,
+    private readonly strict: boolean,
+  ) {
+    this.map = new LogSourceMap(loadBuiltinLogSourceMap(), (userEntries ?? undefined) as Partial<LogSourceMapData> | undefined);
+  }
+
+  /** The components a rule's log sources provide; undefined when none of them is in the table. */
+  ruleComponents = (rule: RuleDocument): { components: string[]; describe: string } | undefined => {
+    const components = new Set<string>();
+    const described: string[] = [];
+    for (const source of rule.logSources) {
+      const mapped = this.map.componentsFor(source, rule.format);
+      if (!mapped) continue;
+      for (const component of mapped.components) components.add(component);
+      described.push(`${describeLogSource(source)} → ${mapped.components.join(', ')}`);
+    }
+    if (!components.size) return undefined;
+    return { components: [...components], describe: [...new Set(described)].join('; ') };
+  };
+
+  observability(corpus: Corpus): ObservabilityCheck {
+    return (technique: AttackObject, components: string[]) => checkObservability(corpus, technique, components, this.strict);
+  }
+
+  /** IDs of the live techniques the components can observe (with the parent/sub-technique relaxation). */
+  observableTechniques(corpus: Corpus, components: string[]): Set<string> {
+    const key = [...components].sort().join('\u0000');
+    let perCorpus = this.observableCache.get(corpus);
+    if (!perCorpus) this.observableCache.set(corpus, (perCorpus = new Map()));
+    let set = perCorpus.get(key);
+    if (!set) {
+      set = new Set();
+      for (const technique of corpus.ofKind('technique')) {
+        if (technique.revoked || technique.deprecated) continue;
+        if (checkObservability(corpus, technique, components, this.strict)?.observable) set.add(technique.id);
+      }
+      perCorpus.set(key, set);
+    }
+    return set;
+  }
+}

@@ -1,0 +1,136 @@
+// Checks of one reference against the corpus: unknown, newer-release, revoked, deprecated, malformed,
+// and (Elastic) a name that is not the ID's name. Each finding carries what its quick-fix needs.
+import { distance } from 'fastest-levenshtein';
+import type { Corpus } from '../corpus/corpus';
+import { parseAttackId } from '../corpus/ids';
+import type { AttackObject } from '../corpus/model';
+import type { AttackReference, RuleDocument } from '../formats/model';
+import type { DiagnosticCode } from '../settings';
+import { findTactic, tacticKey } from './resolve';
+import { writtenFormFor } from './writtenForm';
+
+export interface Finding {
+  code: DiagnosticCode;
+  range: AttackReference['range'];
+  message: string;
+  /** Replacements offered as quick-fixes, best first; `all` marks the one "fix all" may apply. */
+  replacements?: { range: AttackReference['range']; text: string; title: string }[];
+  /** Set when the first replacement is unambiguous, so "fix all" and source.fixAll may apply it. */
+  autoFix?: boolean;
+  /** Lines to insert (missing tactic tags). */
+  insertions?: { text: string; title: string }[];
+  /** Range to delete (duplicate reference). */
+  deletion?: AttackReference['range'];
+}
+
+const label = (object: AttackObject) => `${object.id} ${object.name}`;
+
+/** Close IDs of the same kind (edit distance ≤ 2), live ones only, nearest first. */
+export function suggestIds(corpus: Corpus, reference: AttackReference): AttackObject[] {
+  const parsed = parseAttackId(reference.id);
+  if (!parsed) return [];
+  const scored: [number, AttackObject][] = [];
+  for (const object of corpus.ofKind(parsed.kind)) {
+    if (object.revoked || object.deprecated || !object.id) continue;
+    const d = distance(object.id, parsed.id);
+    if (d <= 2) scored.push([d, object]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || a[1].id.localeCompare(b[1].id));
+  const suggestions = scored.slice(0, 3).map(([, object]) => object);
+  if (reference.name?.text) {
+    const byName = corpus.find(reference.name.text, { kinds: [parsed.kind], limit: 1 })[0]?.object;
+    if (byName && !suggestions.includes(byName)) suggestions.unshift(byName);
+  }
+  if (parsed.parentId) {
+    const parent = corpus.get(parsed.parentId);
+    if (parent && !parent.revoked && !suggestions.includes(parent)) suggestions.push(parent);
+  }
+  return suggestions.slice(0, 4);
+}
+
+export function suggestTactics(corpus: Corpus, written: string): AttackObject[] {
+  const key = tacticKey(written);
+  return corpus
+    .tacticShortnames()
+    .map((shortname) => [distance(tacticKey(shortname), key), corpus.tacticsNamed(shortname)[0]] as const)
+    .filter(([d]) => d <= Math.max(2, Math.floor(key.length / 5)))
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, 2)
+    .map(([, tactic]) => tactic);
+}
+
+export function checkReference(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
+  const version = corpus.versionLabel;
+  const replaceWith = (object: AttackObject, title: string) => ({ range: reference.range, text: writtenFormFor(reference, rule.format, object), title });
+
+  if (reference.kind === 'tactic' && !/^TA\d{4}$/i.test(reference.id)) return checkTacticName(corpus, rule, reference);
+  if (reference.kind === 'unknown') {
+    return [{ code: 'ttp.unknown-id', range: reference.range, message: `${reference.written} is not an ATT&CK reference: Sigma's attack.* tags name techniques (attack.t1059), tactics (attack.execution), groups, software, data sources and mitigations.` }];
+  }
+  const findings: Finding[] = [];
+  const object = corpus.get(reference.id);
+  if (!object || object.kind !== reference.kind) {
+    const verdict = corpus.classifyMissing(reference.id);
+    if (verdict.kind === 'newer') {
+      return [{ code: 'ttp.newer-id', range: reference.range, message: `${reference.id} is not in the loaded ${version}; it is likely from a newer ATT&CK release. Load that release (ttpLens.attack.stixPath) to check it.` }];
+    }
+    const suggestions = suggestIds(corpus, reference);
+    const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map(label).join(', or ')}?` : '';
+    return [{
+      code: 'ttp.unknown-id',
+      range: reference.range,
+      message: `${reference.id} is not an ATT&CK ${reference.kind === 'technique' ? 'technique' : 'ID'} in ${version}.${didYouMean}`,
+      replacements: suggestions.map((s) => replaceWith(s, `Change to ${writtenFormFor(reference, rule.format, s)} (${s.name})`)),
+    }];
+  }
+  if (object.revoked) {
+    const successor = corpus.revokedSuccessor(object)?.successor;
+    findings.push({
+      code: 'ttp.revoked',
+      range: reference.range,
+      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}.` : `${label(object)} is revoked in ${version} and has no successor.`,
+      replacements: successor ? [replaceWith(successor, `Replace with ${writtenFormFor(reference, rule.format, successor)} (${successor.name})`)] : undefined,
+      autoFix: !!successor,
+    });
+  } else if (object.deprecated) {
+    findings.push({ code: 'ttp.deprecated', range: reference.range, message: `${label(object)} is deprecated in ${version}; ATT&CK no longer maintains it and names no replacement.` });
+  }
+  if (reference.malformed && !object.revoked) {
+    const fixed = writtenFormFor(reference, rule.format, object);
+    findings.push({ code: 'ttp.malformed', range: reference.range, message: `${reference.written}: ${reference.malformed} — write ${fixed}.`, replacements: [{ range: reference.range, text: fixed, title: `Write ${fixed}` }], autoFix: true });
+  }
+  if (reference.name && reference.name.text !== object.name && !object.revoked) {
+    findings.push({
+      code: 'ttp.name-mismatch',
+      range: reference.name.range,
+      message: `The name of ${object.id} is "${object.name}" in ${version}, not "${reference.name.text}".`,
+      replacements: [{ range: reference.name.range, text: object.name, title: `Change the name to "${object.name}"` }],
+      autoFix: true,
+    });
+  }
+  return findings;
+}
+
+function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
+  const found = findTactic(corpus, reference.id);
+  const version = corpus.versionLabel;
+  if (found) {
+    const expected = writtenFormFor(reference, rule.format, found.tactic);
+    // Each format has one spelling of a tactic name (attack.defense-evasion, DefenseEvasion, defense-evasion).
+    if (reference.written !== expected) {
+      return [{ code: 'ttp.malformed', range: reference.range, message: `${reference.written}: the tactic ${found.tactic.name} is written ${expected} here.`, replacements: [{ range: reference.range, text: expected, title: `Write ${expected}` }], autoFix: true }];
+    }
+    return [];
+  }
+  const suggestions = suggestTactics(corpus, reference.id);
+  if (suggestions.length) {
+    const forms = suggestions.map((t) => writtenFormFor(reference, rule.format, t));
+    return [{
+      code: 'ttp.unknown-tactic',
+      range: reference.range,
+      message: `${reference.written} is not an ATT&CK tactic. Did you mean ${forms.join(' or ')}?`,
+      replacements: suggestions.map((t, i) => ({ range: reference.range, text: forms[i], title: `Change to ${forms[i]} (${t.name})` })),
+    }];
+  }
+  return [{ code: 'ttp.newer-tactic', range: reference.range, message: `${reference.written} is not a tactic in the loaded ${version}; it is likely from a newer ATT&CK release.` }];
+}

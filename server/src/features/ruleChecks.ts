@@ -1,0 +1,133 @@
+// Checks across a rule's references: techniques filed under a tactic they do not belong to, techniques
+// without any of their tactics tagged, duplicates, and the coverage check (can the rule's log source
+// observe the technique it claims?).
+import type { Corpus } from '../corpus/corpus';
+import type { AttackObject } from '../corpus/model';
+import type { AttackReference, RuleDocument } from '../formats/model';
+import type { Finding } from './referenceChecks';
+import { findTactic, resolveReference } from './resolve';
+import { sigmaTagFor } from '../formats/sigmaTags';
+import { tacticNameFor } from './writtenForm';
+
+const live = (o: AttackObject | undefined): o is AttackObject => !!o && !o.revoked && !o.deprecated;
+
+function liveTechnique(corpus: Corpus, reference: AttackReference): AttackObject | undefined {
+  if (reference.kind !== 'technique') return undefined;
+  const object = corpus.get(reference.id);
+  return object?.kind === 'technique' && live(object) ? object : undefined;
+}
+
+function tacticList(corpus: Corpus, technique: AttackObject): string {
+  return (technique.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', ');
+}
+
+/** Formats that file techniques under a tactic (MaxPatrol tactic keys, Elastic threat blocks). */
+export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[] {
+  const findings: Finding[] = [];
+  for (const reference of rule.references) {
+    if (!reference.tactic) continue;
+    const technique = liveTechnique(corpus, reference);
+    const tactic = findTactic(corpus, reference.tactic)?.tactic;
+    if (!technique || !tactic?.shortname || technique.tactics?.includes(tactic.shortname)) continue;
+    findings.push({
+      code: 'ttp.wrong-tactic',
+      range: reference.range,
+      message: `${technique.id} ${technique.name} does not belong to ${tactic.name} (${tactic.id}) in ${corpus.versionLabel}; its tactics: ${tacticList(corpus, technique)}.`,
+    });
+  }
+  return findings;
+}
+
+/** Formats with a flat list of tactics next to the techniques (Sigma tags, Sentinel `tactics`). */
+export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
+  if (rule.format !== 'sigma' && rule.format !== 'sentinel') return [];
+  const tacticRefs = rule.references.filter((r) => r.kind === 'tactic');
+  const techniqueRefs = rule.references.filter((r) => r.kind === 'technique');
+  if (!techniqueRefs.length) return [];
+  const tagged = new Set<string>();
+  let unresolvedTactic = false;
+  for (const reference of tacticRefs) {
+    const resolution = resolveReference(corpus, reference);
+    if (resolution.status === 'found' && resolution.object.shortname) tagged.add(resolution.object.shortname);
+    else unresolvedTactic = true;
+  }
+  const techniques = techniqueRefs.map((r) => [r, liveTechnique(corpus, r)] as const);
+  const findings: Finding[] = [];
+
+  // A tactic no technique of the rule belongs to — judged only when every technique and tactic is
+  // known: a rule that uses a newer release's tactics (attack.stealth) was written against that
+  // release, whose technique-to-tactic assignments differ.
+  if (!unresolvedTactic && techniques.every(([, t]) => t)) {
+    for (const reference of tacticRefs) {
+      const resolution = resolveReference(corpus, reference);
+      if (resolution.status !== 'found' || !resolution.object.shortname) continue;
+      const shortname = resolution.object.shortname;
+      if (techniques.some(([, t]) => t!.tactics?.includes(shortname))) continue;
+      findings.push({
+        code: 'ttp.wrong-tactic',
+        range: reference.range,
+        message: `None of this rule's techniques belongs to ${resolution.object.name} in ${corpus.versionLabel}.`,
+      });
+    }
+  }
+
+  // A technique none of whose tactics is tagged. A tactic tag the loaded release does not know
+  // (e.g. a newer release's attack.stealth) may be the one that fits, so then we do not judge.
+  if (unresolvedTactic) return findings;
+  const reported = new Set<string>();
+  for (const [reference, technique] of techniques) {
+    if (!technique?.tactics?.length || technique.tactics.some((s) => tagged.has(s)) || reported.has(technique.id)) continue;
+    reported.add(technique.id);
+    const candidates = technique.tactics.map((s) => corpus.tacticsNamed(s)[0]).filter(live);
+    const forms = candidates.map((t) => (rule.format === 'sigma' ? sigmaTagFor(t.shortname ?? '') : tacticNameFor(t, rule.format)));
+    findings.push({
+      code: 'ttp.missing-tactic',
+      range: reference.range,
+      message: `${technique.id} ${technique.name} has no tactic ${rule.format === 'sigma' ? 'tag' : 'in `tactics`'} in this rule: add ${forms.join(' or ')}.`,
+      // Sigma keeps tactics and techniques in one `tags` list, so the fix can add the tag there.
+      insertions: rule.format === 'sigma' && rule.insertion ? forms.map((text) => ({ text, title: `Add ${text}` })) : undefined,
+    });
+  }
+  return findings;
+}
+
+/** The same reference twice in one list: the repeats are flagged, with a fix that removes them. */
+export function checkDuplicates(rule: RuleDocument): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const reference of rule.references) {
+    const key = `${reference.documentIndex ?? 0}\u0000${reference.key}\u0000${reference.tactic ?? ''}\u0000${reference.kind}\u0000${reference.id.toLowerCase()}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      continue;
+    }
+    findings.push({ code: 'ttp.duplicate', range: reference.range, message: `${reference.written} is already listed${reference.tactic ? ` under ${reference.tactic}` : ''}.`, deletion: reference.range, autoFix: true });
+  }
+  return findings;
+}
+
+/** What a rule's log sources provide, as data-component names, or undefined when none is mapped. */
+export type RuleComponents = (rule: RuleDocument) => { components: string[]; describe: string } | undefined;
+
+export type ObservabilityCheck = (technique: AttackObject, components: string[]) => { observable: boolean; techniqueComponents: string[] } | undefined;
+
+export function checkObservable(corpus: Corpus, rule: RuleDocument, ruleComponents: RuleComponents, check: ObservabilityCheck): Finding[] {
+  const provided = ruleComponents(rule);
+  if (!provided) return [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const reference of rule.references) {
+    const technique = liveTechnique(corpus, reference);
+    if (!technique || seen.has(technique.id)) continue;
+    seen.add(technique.id);
+    const verdict = check(technique, provided.components);
+    if (!verdict || verdict.observable) continue;
+    const listed = verdict.techniqueComponents.slice(0, 6).join(', ') + (verdict.techniqueComponents.length > 6 ? ', …' : '');
+    findings.push({
+      code: 'ttp.unobservable',
+      range: reference.range,
+      message: `This rule's log source (${provided.describe}) cannot observe ${technique.id} ${technique.name}: ${corpus.versionLabel} lists ${listed} for it.`,
+    });
+  }
+  return findings;
+}

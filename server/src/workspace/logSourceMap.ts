@@ -1,0 +1,152 @@
+// The log-source → ATT&CK data-component table (data/logsource-map.json, documented in data/README.md)
+// and its lookup. Users extend it with the ttpLens.logSourceMap setting; their entries come first.
+import builtin from '../../../data/logsource-map.json';
+import type { LogSource, RuleFormat } from '../formats/model';
+
+interface SigmaEntry {
+  product?: string;
+  category?: string;
+  service?: string;
+  components: string[];
+  basis?: string;
+  note?: string;
+}
+interface PatternEntry {
+  pattern: string;
+  /** Name of an `events` table, looked up with the pattern's first capture group. */
+  events?: string;
+  components?: string[];
+}
+interface ProviderEntry {
+  provider: string;
+  events?: string;
+  components?: string[];
+}
+interface DataTypeEntry {
+  dataType: string;
+  components: string[];
+}
+
+export interface LogSourceMapData {
+  version?: number;
+  /** "@name" → component names, usable in any `components` list. */
+  groups?: Record<string, string[]>;
+  /** Event tables: name → event ID → component names. */
+  events?: Record<string, Record<string, string[]>>;
+  sigma?: SigmaEntry[];
+  splunk?: PatternEntry[];
+  xp?: ProviderEntry[];
+  sentinel?: DataTypeEntry[];
+}
+
+export interface MappedComponents {
+  components: string[];
+  /** Which entry said so, e.g. "sigma windows/process_creation" — for messages and debugging. */
+  entry: string;
+}
+
+export function loadBuiltinLogSourceMap(): LogSourceMapData {
+  return builtin as LogSourceMapData;
+}
+
+const lower = (value: string | undefined) => value?.toLowerCase();
+
+export class LogSourceMap {
+  private readonly layers: LogSourceMapData[];
+  private readonly patterns = new Map<string, RegExp>();
+
+  /** `user` entries are consulted before the built-in ones; its groups and events extend the built-in ones. */
+  constructor(builtinData: LogSourceMapData, user?: Partial<LogSourceMapData>) {
+    this.layers = user ? [user, builtinData] : [builtinData];
+  }
+
+  componentsFor(source: LogSource, format?: RuleFormat): MappedComponents | undefined {
+    for (const layer of this.layers) {
+      const found = this.lookup(layer, source, format);
+      if (found) return found.components.length ? found : undefined;
+    }
+    return undefined;
+  }
+
+  private lookup(layer: LogSourceMapData, source: LogSource, format: RuleFormat | undefined): MappedComponents | undefined {
+    if (source.category || source.product || source.service) return this.sigma(layer, source);
+    if (source.provider) return this.provider(layer, source);
+    if (source.name) return format === 'sentinel' ? this.dataType(layer, source.name) : this.pattern(layer, source.name) ?? this.dataType(layer, source.name);
+    return undefined;
+  }
+
+  /** Most specific first: product+category, category, product+service, service, product. */
+  private sigma(layer: LogSourceMapData, source: LogSource): MappedComponents | undefined {
+    const [product, category, service] = [lower(source.product), lower(source.category), lower(source.service)];
+    const entries = layer.sigma ?? [];
+    const matches = (entry: SigmaEntry, wantProduct: boolean, field: 'category' | 'service' | undefined) => {
+      if (wantProduct ? lower(entry.product) !== product || !product : entry.product !== undefined) return false;
+      if (field === 'category') return !!category && lower(entry.category) === category && entry.service === undefined;
+      if (field === 'service') return !!service && lower(entry.service) === service && entry.category === undefined;
+      return entry.category === undefined && entry.service === undefined;
+    };
+    const levels: [boolean, 'category' | 'service' | undefined][] = [
+      [true, 'category'],
+      [false, 'category'],
+      [true, 'service'],
+      [false, 'service'],
+      [true, undefined],
+    ];
+    for (const [wantProduct, field] of levels) {
+      const entry = entries.find((e) => matches(e, wantProduct, field));
+      if (entry) {
+        const label = [entry.product, entry.category ?? entry.service].filter(Boolean).join('/');
+        return { components: this.expand(entry.components), entry: `sigma ${label}` };
+      }
+    }
+    return undefined;
+  }
+
+  private pattern(layer: LogSourceMapData, name: string): MappedComponents | undefined {
+    for (const entry of layer.splunk ?? []) {
+      let regex = this.patterns.get(entry.pattern);
+      if (!regex) this.patterns.set(entry.pattern, (regex = new RegExp(entry.pattern, 'i')));
+      const match = regex.exec(name.trim());
+      if (!match) continue;
+      const components = entry.events ? this.event(entry.events, match[1]) : this.expand(entry.components ?? []);
+      return { components, entry: `splunk ${entry.pattern}` };
+    }
+    return undefined;
+  }
+
+  private provider(layer: LogSourceMapData, source: LogSource): MappedComponents | undefined {
+    const entry = (layer.xp ?? []).find((e) => lower(e.provider) === lower(source.provider));
+    if (!entry) return undefined;
+    const components = entry.events ? this.event(entry.events, source.eventId === undefined ? undefined : String(source.eventId)) : this.expand(entry.components ?? []);
+    return { components, entry: `xp ${entry.provider}` };
+  }
+
+  private dataType(layer: LogSourceMapData, name: string): MappedComponents | undefined {
+    const entry = (layer.sentinel ?? []).find((e) => lower(e.dataType) === lower(name.trim()));
+    return entry ? { components: this.expand(entry.components), entry: `sentinel ${entry.dataType}` } : undefined;
+  }
+
+  /** An event of a named table (any layer); an unknown event maps to nothing. */
+  private event(table: string, eventId: string | undefined): string[] {
+    if (eventId === undefined) return [];
+    for (const layer of this.layers) {
+      const components = layer.events?.[table]?.[eventId];
+      if (components) return this.expand(components);
+    }
+    return [];
+  }
+
+  /** Expands "@group" names and removes duplicates. */
+  private expand(components: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const name of components) {
+      if (!name.startsWith('@')) {
+        out.add(name);
+        continue;
+      }
+      const group = this.layers.map((l) => l.groups?.[name]).find(Boolean);
+      for (const member of group ?? []) out.add(member);
+    }
+    return [...out];
+  }
+}
