@@ -1,17 +1,92 @@
-// Commands contributed in package.json (ttpLens.*).
+// Commands contributed in package.json (ttpLens.*). They gather input and ask the server; the
+// answers (search results, templates, layers) come from the server's ATT&CK engine.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ReloadCorpusRequest } from '../../server/src/protocol';
+import { type CoverageFilter, NavigatorLayerRequest, NewRuleRequest, ReloadCorpusRequest, type RuleRef, SearchRequest } from '../../server/src/protocol';
+import { openRule } from './coverageTree';
 
 export const CHOOSE_BUNDLE_COMMAND = 'ttpLens.chooseStixBundle';
 
-export function registerCommands(client: LanguageClient, output: vscode.LogOutputChannel): vscode.Disposable[] {
+/** A technique picker that searches the corpus as the user types; starts from the word at the cursor. */
+export async function pickTechnique(client: LanguageClient, title: string): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const wordRange = editor?.document.getWordRangeAtPosition(editor.selection.active, /[\w.]+/);
+  const word = wordRange ? editor!.document.getText(wordRange).replace(/^attack\./i, '') : '';
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
+  pick.title = title;
+  pick.placeholder = 'Technique ID or name, e.g. T1559 or "inter-process"';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  const search = async (query: string) => {
+    pick.busy = true;
+    const results = query.trim() ? await client.sendRequest(SearchRequest.type, { query, kinds: ['technique'], limit: 50 }) : [];
+    pick.items = results.map((r) => ({ id: r.id, label: r.id, description: r.name, detail: r.detail }));
+    pick.busy = false;
+  };
+  pick.onDidChangeValue((value) => void search(value));
+  pick.value = /^t\d/i.test(word) ? word : '';
+  void search(pick.value);
+  pick.show();
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.id);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+  });
+}
+
+const FORMATS = [
+  { label: 'Sigma', format: 'sigma', description: 'YAML, log source chosen to observe the technique' },
+  { label: 'Splunk ESCU', format: 'splunk', description: 'YAML detection' },
+  { label: 'Elastic', format: 'elastic', description: 'TOML detection rule' },
+  { label: 'Microsoft Sentinel', format: 'sentinel', description: 'YAML analytic rule' },
+  { label: 'MaxPatrol SIEM', format: 'xp', description: 'metainfo.yaml' },
+];
+
+/** Opens a new, unsaved rule pre-filled for a technique (as a snippet, so its placeholders are tab stops). */
+export async function newRuleForTechnique(client: LanguageClient, techniqueId: string, component?: string, format = 'sigma'): Promise<void> {
+  const template = await client.sendRequest(NewRuleRequest.type, { techniqueId, component, format });
+  if (!template) {
+    void vscode.window.showWarningMessage(`TTP Lens: ${techniqueId} is not a technique in the loaded ATT&CK release.`);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: template.language, content: '' });
+  const editor = await vscode.window.showTextDocument(document);
+  await editor.insertSnippet(new vscode.SnippetString(template.snippet), new vscode.Position(0, 0));
+  vscode.window.setStatusBarMessage(`TTP Lens: ${template.explanation}`, 10000);
+}
+
+export function registerCommands(client: LanguageClient, output: vscode.LogOutputChannel, showTechnique: (id: string) => Promise<void>, coverageFilter: () => CoverageFilter): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CHOOSE_BUNDLE_COMMAND, chooseStixBundle),
     vscode.commands.registerCommand('ttpLens.reloadCorpus', async () => {
       await client.sendRequest(ReloadCorpusRequest.type, { verifyContent: true });
     }),
     vscode.commands.registerCommand('ttpLens.showOutput', () => output.show()),
+    vscode.commands.registerCommand('ttpLens.openRule', (rule: RuleRef) => openRule(rule)),
+    vscode.commands.registerCommand('ttpLens.showTechnique', async (node?: { technique?: { id: string } } | string) => {
+      const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'Show ATT&CK technique')));
+      if (id) await showTechnique(id);
+    }),
+    vscode.commands.registerCommand('ttpLens.newRuleForTechnique', async (node?: { technique?: { id: string } } | string, component?: string, format?: string) => {
+      const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'New rule for technique')));
+      if (!id) return;
+      const chosen = format ?? (await vscode.window.showQuickPick(FORMATS, { title: `New rule for ${id}: format` }))?.format;
+      if (chosen) await newRuleForTechnique(client, id, component, chosen);
+    }),
+    vscode.commands.registerCommand('ttpLens.exportNavigatorLayer', async () => {
+      const layer = await client.sendRequest(NavigatorLayerRequest.type, { filter: coverageFilter() });
+      if (!layer) return void vscode.window.showWarningMessage('TTP Lens: no ATT&CK corpus is loaded.');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({ title: 'Export ATT&CK Navigator layer', filters: { 'Navigator layer': ['json'] }, defaultUri: folder ? vscode.Uri.joinPath(folder, 'ttp-lens-coverage-layer.json') : undefined });
+      if (!target) return;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(layer, null, 2)}\n`));
+      void vscode.window.showInformationMessage(`TTP Lens: Navigator layer written to ${target.fsPath}.`);
+    }),
   ];
 }
 

@@ -9,7 +9,10 @@ export class CorpusStatusView implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ttpLens.corpus', vscode.StatusBarAlignment.Right, 100);
   private lastError: string | undefined;
   private lastWarnings: string | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.item];
+  private readonly statusChanged = new vscode.EventEmitter<CorpusStatus>();
+  /** The server's corpus status (one notification handler per method: others subscribe here). */
+  readonly onDidChangeStatus = this.statusChanged.event;
+  private readonly disposables: vscode.Disposable[] = [this.item, this.statusChanged];
 
   constructor(
     private readonly client: LanguageClient,
@@ -26,6 +29,7 @@ export class CorpusStatusView implements vscode.Disposable {
   }
 
   private show(status: CorpusStatus): void {
+    this.statusChanged.fire(status);
     switch (status.state) {
       case 'loading':
         this.item.text = '$(loading~spin) ATT&CK';

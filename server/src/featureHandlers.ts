@@ -4,6 +4,7 @@
 import { type CodeActionParams, type Connection, type Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Corpus } from './corpus/corpus';
+import type { ObjectKind } from './corpus/model';
 import { factsOf } from './corpus/facts';
 import type { RuleDocumentCache } from './documents';
 import { codeActions } from './features/codeActions';
@@ -14,8 +15,23 @@ import { documentLinks } from './features/links';
 import type { LogSourceContext } from './features/logSourceContext';
 import { factsToMarkdown } from './features/objectMarkdown';
 import { workspaceSymbols } from './features/symbols';
+import { newRuleTemplate } from './features/newRule';
+import { techniquePanel } from './features/techniquePanel';
 import { workspaceLines } from './features/workspaceLines';
+import type { RuleFormat } from './formats/model';
+import {
+  CoverageSummaryRequest,
+  CoverageTreeRequest,
+  NavigatorLayerRequest,
+  NewRuleRequest,
+  SearchRequest,
+  TechniquePanelRequest,
+  TechniqueRulesRequest,
+} from './protocol';
 import type { Settings } from './settings';
+import { ComponentIndex } from './workspace/componentIndex';
+import { coverageSummary, coverageTree, techniqueRules } from './workspace/coverageView';
+import { navigatorLayer } from './workspace/navigator';
 import type { WorkspaceService } from './workspace/workspaceService';
 
 export interface ServerState {
@@ -120,4 +136,50 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
   });
 
   connection.onWorkspaceSymbol((params) => workspaceSymbols(params.query, state.corpus(), state.workspace.index));
+}
+
+/** The coverage views' requests: tree, rules of a technique, status-bar summary, technique panel,
+ *  new-rule templates, Navigator layers, and search for pickers. */
+export function registerCoverageHandlers(connection: Connection, state: ServerState): void {
+  const index = state.workspace.index;
+  const components = new ComponentIndex(index);
+  const technique = (id: string) => {
+    const object = state.corpus()?.get(id);
+    return object?.kind === 'technique' ? object : undefined;
+  };
+
+  connection.onRequest(CoverageTreeRequest.type, ({ filter }) => {
+    const corpus = state.corpus();
+    return corpus ? coverageTree(corpus, index, filter ?? {}) : null;
+  });
+  connection.onRequest(TechniqueRulesRequest.type, ({ id, filter }) => techniqueRules(index, id, filter ?? {}));
+  connection.onRequest(CoverageSummaryRequest.type, ({ filter }) => {
+    const corpus = state.corpus();
+    return corpus ? coverageSummary(corpus, index, filter ?? {}) : null;
+  });
+  connection.onRequest(TechniquePanelRequest.type, ({ id }) => {
+    const corpus = state.corpus();
+    const object = technique(id);
+    return corpus && object ? techniquePanel(corpus, index, components, state.logSources().ruleComponents, object) : null;
+  });
+  connection.onRequest(NewRuleRequest.type, ({ techniqueId, component, format }) => {
+    const corpus = state.corpus();
+    const object = technique(techniqueId);
+    if (!corpus || !object) return null;
+    return newRuleTemplate(corpus, object, { component, format: format as RuleFormat | undefined, componentsOf: state.logSources().componentsOfSource });
+  });
+  connection.onRequest(NavigatorLayerRequest.type, ({ filter }) => {
+    const corpus = state.corpus();
+    return corpus ? navigatorLayer(corpus, index, filter ?? {}) : null;
+  });
+  connection.onRequest(SearchRequest.type, ({ query, kinds, limit }) => {
+    const corpus = state.corpus();
+    if (!corpus) return [];
+    return corpus.find(query, { kinds: kinds as ObjectKind[] | undefined, limit: limit ?? 50 }).map(({ object }) => ({
+      id: object.id,
+      name: object.name,
+      kind: object.kind,
+      detail: (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', '),
+    }));
+  });
 }

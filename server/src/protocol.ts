@@ -68,3 +68,158 @@ export namespace IndexChangedNotification {
   export const method = 'ttpLens/indexChanged';
   export const type = new NotificationType<{ generation: number; rules: number; indexing: boolean }>(method);
 }
+
+/** Which techniques and rules the coverage views count. */
+export interface CoverageFilter {
+  /** Only techniques on one of these platforms ("Windows", "Linux", "macOS", "IaaS", …). */
+  platforms?: string[];
+  /** Only techniques with gaps (uncovered, or covered through some sub-techniques only). */
+  uncoveredOnly?: boolean;
+  /** Only rules of these formats count. */
+  formats?: string[];
+  /** Only Sigma rules with these statuses / levels count (rules without one are kept). */
+  statuses?: string[];
+  levels?: string[];
+  /** Technique ID or name contains this text. */
+  search?: string;
+}
+
+export type CoverageState = 'covered' | 'partial' | 'uncovered';
+
+export interface CoverageTechniqueNode {
+  id: string;
+  name: string;
+  state: CoverageState;
+  /** Rules referencing the technique or (for a parent) any sub-technique, after the filter. */
+  ruleCount: number;
+  /** Those rules per format. */
+  formats: Record<string, number>;
+  subtechniques?: CoverageTechniqueNode[];
+}
+
+export interface CoverageTacticNode {
+  id: string;
+  name: string;
+  shortname: string;
+  /** Top-level techniques covered (fully or partly) and in total, after the filter. */
+  covered: number;
+  total: number;
+  techniques: CoverageTechniqueNode[];
+}
+
+export interface CoverageSummary {
+  /** Techniques and sub-techniques (after the platform filter) referenced by at least one rule. */
+  covered: number;
+  total: number;
+  percent: number;
+  rules: number;
+}
+
+export interface CoverageTree {
+  versionLabel: string;
+  tactics: CoverageTacticNode[];
+  summary: CoverageSummary;
+  /** Everything the filter can choose from, for the filter pickers. */
+  choices: { platforms: string[]; formats: string[]; statuses: string[]; levels: string[] };
+}
+
+export interface RuleRef {
+  uri: string;
+  title: string;
+  format: string;
+  status?: string;
+  level?: string;
+  /** The reference to the technique in the rule (where "open" puts the cursor). */
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** Client → server: the coverage tree (tactics → techniques → sub-techniques); null without a corpus. */
+export namespace CoverageTreeRequest {
+  export const method = 'ttpLens/coverageTree';
+  export const type = new RequestType<{ filter: CoverageFilter }, CoverageTree | null, void>(method);
+}
+
+/** Client → server: the rules referencing a technique itself (not its sub-techniques), after the filter. */
+export namespace TechniqueRulesRequest {
+  export const method = 'ttpLens/techniqueRules';
+  export const type = new RequestType<{ id: string; filter: CoverageFilter }, RuleRef[], void>(method);
+}
+
+/** Client → server: the status-bar figure for the platform filter. */
+export namespace CoverageSummaryRequest {
+  export const method = 'ttpLens/coverageSummary';
+  export const type = new RequestType<{ filter: CoverageFilter }, CoverageSummary | null, void>(method);
+}
+
+export interface PanelComponent {
+  label: string;
+  id: string;
+  name: string;
+  dataSource?: { id: string; name: string };
+  /** v17: what to monitor. */
+  description?: string;
+  /** v18: the analytics reading it, with their log sources. */
+  analytics: { id: string; platforms: string[]; logSource: string; channel: string }[];
+  /** Workspace rules that reference the technique and whose log source provides the component. */
+  observingRules: RuleRef[];
+  /** How many workspace rules read this component at all (whatever they claim). */
+  readingRuleCount: number;
+  /** A few of those, to extend. */
+  readingRules: RuleRef[];
+}
+
+export interface TechniquePanel {
+  versionLabel: string;
+  id: string;
+  name: string;
+  url?: string;
+  revoked: boolean;
+  deprecated: boolean;
+  successor?: { id: string; name: string };
+  summary: string;
+  tactics: { id: string; name: string }[];
+  platforms: string[];
+  parent?: { id: string; name: string };
+  subtechniques: { id: string; name: string; ruleCount: number }[];
+  components: PanelComponent[];
+  detectionStrategies: { id: string; name: string; url?: string; analytics: { id: string; platforms: string[]; summary: string }[] }[];
+  mitigations: { id: string; name: string; url?: string; description?: string }[];
+  /** Rules referencing the technique itself. */
+  rules: RuleRef[];
+  detectionText?: string;
+}
+
+/** Client → server: everything the technique panel shows; null when the ID is not a technique. */
+export namespace TechniquePanelRequest {
+  export const method = 'ttpLens/techniquePanel';
+  export const type = new RequestType<{ id: string }, TechniquePanel | null, void>(method);
+}
+
+export interface NewRuleTemplate {
+  /** VS Code snippet syntax (tab stops), for the editor. */
+  snippet: string;
+  /** The same with placeholders filled and variables resolved, for tools. */
+  text: string;
+  language: string;
+  fileName: string;
+  /** The log source chosen and why, for the user. */
+  explanation: string;
+}
+
+/** Client → server: a new rule pre-filled for a technique (and a data component that observes it). */
+export namespace NewRuleRequest {
+  export const method = 'ttpLens/newRule';
+  export const type = new RequestType<{ techniqueId: string; component?: string; format?: string }, NewRuleTemplate | null, void>(method);
+}
+
+/** Client → server: an ATT&CK Navigator layer (format 4.5) of the workspace's coverage. */
+export namespace NavigatorLayerRequest {
+  export const method = 'ttpLens/navigatorLayer';
+  export const type = new RequestType<{ filter: CoverageFilter }, unknown, void>(method);
+}
+
+/** Client → server: search ATT&CK objects (for pickers). */
+export namespace SearchRequest {
+  export const method = 'ttpLens/search';
+  export const type = new RequestType<{ query: string; kinds?: string[]; limit?: number }, { id: string; name: string; kind: string; detail: string }[], void>(method);
+}

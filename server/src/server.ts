@@ -16,7 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './corpus/cache';
 import { CorpusState } from './corpusState';
 import { RuleDocumentCache } from './documents';
-import { DiagnosticsPublisher, registerFeatureHandlers, type ServerState } from './featureHandlers';
+import { DiagnosticsPublisher, registerCoverageHandlers, registerFeatureHandlers, type ServerState } from './featureHandlers';
 import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
@@ -172,6 +172,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(ReloadCorpusRequest.type, (params) => loadCorpus(params.verifyContent === true));
 
   registerFeatureHandlers(connection, state, diagnostics);
+  registerCoverageHandlers(connection, state);
 
   documents.onDidChangeContent((event) => {
     workspace.documentChanged(rules.get(event.document));

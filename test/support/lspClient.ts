@@ -14,6 +14,8 @@ export interface StartOptions {
   /** Extra environment; TTPLENS_STIX is cleared unless given here. */
   env?: Record<string, string | undefined>;
   workspaceFolder?: string;
+  /** Several workspace folders (the first is the root). */
+  workspaceFolders?: string[];
   /** Settings returned for workspace/configuration requests (section 'ttpLens'). */
   settings?: unknown;
 }
@@ -53,11 +55,11 @@ export class LspTestClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
-    const folder = options.workspaceFolder;
+    const folders = options.workspaceFolders ?? (options.workspaceFolder ? [options.workspaceFolder] : []);
     client.initializeResult = (await connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: folder ? pathToFileURL(folder).href : null,
-      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }] : null,
+      rootUri: folders.length ? pathToFileURL(folders[0]).href : null,
+      workspaceFolders: folders.length ? folders.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) : null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, publishDiagnostics: { relatedInformation: true } },

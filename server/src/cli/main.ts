@@ -1,7 +1,7 @@
 // dist/cli.js: the same engine as the language server, for terminals and CI.
 //   ttp-lens show <ID> [--stix FILE]... [--json]
 //   ttp-lens search <text> [--kind KIND]... [--limit N] [--json]
-//   ttp-lens coverage <paths…> [--format text|json] [--stix FILE]...
+//   ttp-lens coverage <paths…> [--format text|json|navigator] [--stix FILE]...
 // Exit codes: 0 success, 1 nothing found, 2 usage or bundle error.
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { loadCorpus, resolveStixPaths } from '../corpus/load';
 import type { ObjectKind } from '../corpus/model';
 import { DEFAULT_SETTINGS } from '../settings';
 import { coverageJson, coverageText } from '../workspace/coverage';
+import { navigatorLayer } from '../workspace/navigator';
 import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
 import { indexFilesSync } from '../workspace/indexer';
 import { RuleIndex } from '../workspace/ruleIndex';
@@ -36,7 +37,7 @@ Options:
   --kind KIND          search: only this kind (technique, tactic, dataSource, dataComponent, mitigation,
                        detectionStrategy, analytic, group, software, campaign, asset); repeatable
   --limit N            search: at most N results (default 20)
-  --format FORMAT      coverage: text (default) or json
+  --format FORMAT      coverage: text (default), json, or navigator (an ATT&CK Navigator layer, format 4.5)
   --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)
   -h, --help           This help
 `;
@@ -145,7 +146,7 @@ function search(args: string[], options: CommonOptions): number {
 function coverage(args: string[], options: CommonOptions): number {
   if (!args.length) throw new UsageError('coverage needs one or more files or folders');
   const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== 'text' && format !== 'json' && format !== 'navigator') throw new UsageError(`--format must be text, json or navigator, not "${format}"`);
   const files: string[] = [];
   const exclude = new ExcludeMatcher(DEFAULT_SETTINGS.exclude);
   for (const arg of args) {
@@ -165,7 +166,8 @@ function coverage(args: string[], options: CommonOptions): number {
     if (list.length) process.stderr.write(`ttp-lens: skipped ${list.length} ${reason} file(s): ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}\n`);
   }
   const display = (uri: string) => path.relative(process.cwd(), fileURLToPath(uri));
-  process.stdout.write(format === 'json' ? `${JSON.stringify(coverageJson(corpus, index, display), null, 2)}\n` : `${coverageText(corpus, index)}\n`);
+  const output = format === 'json' ? JSON.stringify(coverageJson(corpus, index, display), null, 2) : format === 'navigator' ? JSON.stringify(navigatorLayer(corpus, index, {}), null, 2) : coverageText(corpus, index);
+  process.stdout.write(`${output}\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 // completion ranking and the coverage views.
 import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
-import type { LogSource, RuleDocument } from '../formats/model';
+import type { LogSource, RuleDocument, RuleFormat } from '../formats/model';
 import { LogSourceMap, type LogSourceMapData, loadBuiltinLogSourceMap } from '../workspace/logSourceMap';
 import { checkObservability } from '../workspace/observability';
 import type { ObservabilityCheck } from './ruleChecks';
@@ -38,6 +38,9 @@ export class LogSourceContext {
     if (!components.size) return undefined;
     return { components: [...components], describe: [...new Set(described)].join('; ') };
   };
+
+  /** The components one log source provides, per the table; undefined when unmapped. */
+  componentsOfSource = (source: LogSource, format: RuleFormat): string[] | undefined => this.map.componentsFor(source, format)?.components;
 
   observability(corpus: Corpus): ObservabilityCheck {
     return (technique: AttackObject, components: string[]) => checkObservability(corpus, technique, components, this.strict);
