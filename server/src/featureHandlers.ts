@@ -38,6 +38,8 @@ export interface ServerState {
   documents: TextDocuments<TextDocument>;
   rules: RuleDocumentCache;
   workspace: WorkspaceService;
+  /** Which workspace rules read which data component. */
+  components: ComponentIndex;
   corpus(): Corpus | undefined;
   settings(): Settings;
   logSources(): LogSourceContext;
@@ -92,7 +94,9 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
     const corpus = state.corpus();
     return hover(state.rules.get(document), params.position, {
       corpus,
-      workspaceLinesFor: corpus ? (object) => workspaceLines(corpus, state.workspace.index, object) : undefined,
+      workspaceLinesFor: corpus
+        ? (object) => workspaceLines(corpus, { index: state.workspace.index, components: state.components, componentsOf: state.logSources().ruleComponents }, object)
+        : undefined,
     });
   });
 
@@ -142,7 +146,7 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
  *  new-rule templates, Navigator layers, and search for pickers. */
 export function registerCoverageHandlers(connection: Connection, state: ServerState): void {
   const index = state.workspace.index;
-  const components = new ComponentIndex(index);
+  const components = state.components;
   const technique = (id: string) => {
     const object = state.corpus()?.get(id);
     return object?.kind === 'technique' ? object : undefined;

@@ -23,6 +23,7 @@ import { progressReporter } from './progress';
 import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
+import { ComponentIndex } from './workspace/componentIndex';
 import { WorkspaceService } from './workspace/workspaceService';
 
 export interface ServerOptions {
@@ -56,6 +57,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     documents,
     rules,
     workspace,
+    components: new ComponentIndex(workspace.index),
     corpus: () => corpusState?.current,
     settings: () => settings,
     logSources: () => logSources,

@@ -3,6 +3,7 @@
 import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
 import type { RuleDocument } from '../formats/model';
+import type { ComponentIndex, RuleComponentsOf } from '../workspace/componentIndex';
 import type { RuleIndex } from '../workspace/ruleIndex';
 import { escapeMarkdown } from './objectMarkdown';
 
@@ -16,7 +17,30 @@ export function ruleLink(rule: RuleDocument, id: string): string {
   return `[${escapeMarkdown(title)}](${rule.uri}${line})`;
 }
 
-export function workspaceLines(corpus: Corpus, index: RuleIndex, object: AttackObject): string[] {
+function ruleList(rules: RuleDocument[], id?: string): string {
+  const links = rules.slice(0, SHOWN).map((rule) => (id ? ruleLink(rule, id) : ruleLink(rule, '')));
+  return `${links.join(', ')}${rules.length > SHOWN ? `, … and ${rules.length - SHOWN} more` : ''}`;
+}
+
+export interface WorkspaceLookups {
+  index: RuleIndex;
+  components: ComponentIndex;
+  componentsOf: RuleComponentsOf;
+}
+
+export function workspaceLines(corpus: Corpus, lookups: WorkspaceLookups, object: AttackObject): string[] {
+  const { index } = lookups;
+  if (object.kind === 'dataComponent' || object.kind === 'dataSource') {
+    const names = object.kind === 'dataSource' ? corpus.componentsOf(object).map((c) => c.name) : [object.name];
+    const reading = new Map<string, RuleDocument>();
+    for (const name of names) for (const rule of lookups.components.rulesReading(name, lookups.componentsOf)) reading.set(rule.uri, rule);
+    const rules = [...reading.values()];
+    return [rules.length ? `**In this workspace:** ${rules.length} rule${rules.length === 1 ? '' : 's'} read${rules.length === 1 ? 's' : ''} ${object.name} through ${rules.length === 1 ? 'its' : 'their'} log source — ${ruleList(rules)}` : `**In this workspace:** no rule's log source provides ${object.name}.`];
+  }
+  if (object.kind === 'group' || object.kind === 'software' || object.kind === 'mitigation' || object.kind === 'campaign') {
+    const rules = index.rulesFor(object.id, object.kind);
+    return rules.length ? [`**In this workspace:** referenced by ${rules.length} rule${rules.length === 1 ? '' : 's'} — ${ruleList(rules, object.id)}`] : [];
+  }
   if (object.kind !== 'technique') return [];
   const direct = index.rulesFor(object.id);
   const viaSubtechniques = new Map<string, RuleDocument>();

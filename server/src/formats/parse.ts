@@ -3,22 +3,26 @@
 import { URI } from 'vscode-uri';
 import { detectFormat, type FormatGlobs } from './detect';
 import { emptyRuleDocument, type RuleDocument, type RuleFormat } from './model';
+import { parseElastic } from './elastic';
+import { parseSentinel } from './sentinel';
 import { parseSigma } from './sigma';
+import { parseSplunk } from './splunk';
 import { parseText } from './text';
+import { parseXp } from './xp';
 
 type Parser = (uri: string, text: string) => RuleDocument;
 
-const PARSERS: Record<RuleFormat, Parser | undefined> = {
+const PARSERS: Record<RuleFormat, Parser> = {
   sigma: parseSigma,
-  splunk: undefined,
-  elastic: undefined,
-  sentinel: undefined,
-  xp: undefined,
+  splunk: parseSplunk,
+  elastic: parseElastic,
+  sentinel: parseSentinel,
+  xp: parseXp,
   text: parseText,
 };
 
 export function parseWithFormat(uri: string, text: string, format: RuleFormat): RuleDocument {
-  const parser = PARSERS[format] ?? parseText;
+  const parser = PARSERS[format];
   try {
     return parser(uri, text);
   } catch (error) {

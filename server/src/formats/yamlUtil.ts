@@ -1,5 +1,5 @@
 // Small helpers over the yaml package's documents: exact scalar source ranges and parse problems.
-import type { Document, Scalar } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { LineIndex } from './lineIndex';
 import type { ParseProblem } from './model';
 
@@ -30,4 +30,31 @@ export function yamlProblems(document: Document.Parsed, lines: LineIndex): Parse
   add(document.errors, 'error');
   add(document.warnings, 'warning');
   return problems;
+}
+
+/** The value node under a key path in nested maps ("tags", "mitre_attack_id"), if any. */
+export function nodeAt(root: unknown, ...keys: string[]): unknown {
+  let node = root;
+  for (const key of keys) {
+    if (!isMap(node)) return undefined;
+    node = node.get(key, true);
+  }
+  return node;
+}
+
+/** The scalar items of a sequence node, with their source text and offsets (quotes excluded). */
+export function seqScalars(node: unknown, text: string): { text: string; start: number; end: number; node: Scalar }[] {
+  if (!isSeq(node)) return [];
+  const out: { text: string; start: number; end: number; node: Scalar }[] = [];
+  for (const item of node.items) {
+    if (!isScalar(item)) continue;
+    const located = scalarText(item, text);
+    if (located && located.text.trim()) out.push({ ...located, node: item });
+  }
+  return out;
+}
+
+export function stringAt(root: unknown, ...keys: string[]): string | undefined {
+  const node = nodeAt(root, ...keys);
+  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
