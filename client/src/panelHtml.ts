@@ -78,7 +78,7 @@ export function panelHtml(panel: TechniquePanel, cspSource: string, nonce: strin
   ${status}
   <p class="summary-line"><span><strong>Tactics:</strong> ${panel.tactics.map((t) => `${escapeHtml(t.name)} (${escapeHtml(t.id)})`).join(', ')}</span>
   <span><strong>Platforms:</strong> ${escapeHtml(panel.platforms.join(', '))}</span>
-  <span><strong>Rules in this workspace:</strong> ${panel.rules.length}</span>
+  <span><strong>Rules in this workspace:</strong> ${panel.rules.length}${panel.subtechniqueRuleCount ? ` (+ ${panel.subtechniqueRuleCount} on sub-techniques)` : ''}</span>
   <span><strong>Gaps:</strong> ${gaps} of ${panel.components.length} data components</span></p>
   <p><button class="action" data-action="newRule">New rule for this technique</button>
   ${panel.url ? `<button class="link" data-action="external" data-url="${escapeHtml(panel.url)}">Open on attack.mitre.org</button>` : ''}</p>

@@ -20,7 +20,7 @@ export class RuleDocumentCache {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const entry = { version: document.version, rule: parseRule(document.uri, text, this.globs()), lines: new LineIndex(text) };
+    const entry = { version: document.version, rule: parseRule(document.uri, text, this.globs(), document.languageId), lines: new LineIndex(text) };
     this.entries.set(document.uri, entry);
     return entry;
   }

@@ -186,6 +186,8 @@ export interface TechniquePanel {
   mitigations: { id: string; name: string; url?: string; description?: string }[];
   /** Rules referencing the technique itself. */
   rules: RuleRef[];
+  /** Rules referencing one of its sub-techniques (and not the technique itself). */
+  subtechniqueRuleCount: number;
   detectionText?: string;
 }
 

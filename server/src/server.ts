@@ -90,6 +90,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
+    // Known now, so documents opened before the settings arrive are placed in the workspace.
+    workspace.configure(folders, excludeGlobs(filesExclude, settings.exclude), settings.formats);
     corpusState = new CorpusState({
       cacheDir: initOptions.cacheDir ?? (process.env.TTPLENS_NO_CACHE ? false : defaultCacheDir()),
       log: (message) => connection.console.log(message),

@@ -143,15 +143,28 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(relativePath);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.keyboard.press('Enter');
+  // Wait for the filtered result, not a "recently opened" row shown before filtering finishes.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first();
+  await row.waitFor();
+  await row.click();
   await page.locator(`.tabs-container .tab[aria-label*="${path.basename(relativePath)}"]`).first().waitFor();
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await row.click();
+}
+
 /** Puts the cursor inside the first occurrence of `text` in the visible editor. */
-export async function clickInText(page: Page, text: string, offsetChars = 2): Promise<void> {
-  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+export async function clickInText(page: Page, text: string, offsetChars = 2, scope = '.monaco-editor'): Promise<void> {
+  const line = page.locator(`${scope} .view-line`, { hasText: text }).first();
   await line.waitFor();
   const spans = line.locator('span span');
   const count = await spans.count();
@@ -179,6 +192,19 @@ export async function showHover(page: Page, expected: string): Promise<string> {
   return hover.innerText();
 }
 
+/** The problems indicator's accessible label: "No Problems", "Warnings: 1", "Errors: 1, Warnings: 2"… */
+export async function waitForProblems(page: Page, expected: RegExp, timeoutMs = 20000): Promise<void> {
+  const item = page.locator('#status\\.problems a').first();
+  const deadline = Date.now() + timeoutMs;
+  let label = '';
+  while (Date.now() < deadline) {
+    label = (await item.getAttribute('aria-label')) ?? '';
+    if (expected.test(label)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`problems indicator says "${label}", expected ${expected}`);
+}
+
 /** Waits until the element and its ancestors have finished their fade-in animations (for sharp
  *  screenshots). The callback runs in the page; this project's TypeScript has no DOM library. */
 export async function settled(locator: Locator): Promise<void> {
@@ -199,6 +225,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     copyFileSync(file, path.join(REPO_ROOT, 'images', name));
   }
   return file;
+}
+
+/** Drags the side bar's edge to make it wider (for readable screenshots of the tree). */
+export async function widenSideBar(page: Page, by: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  if (!sidebar) return;
+  const x = sidebar.x + sidebar.width;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(x - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(x + by, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Runs a test body; on failure saves a screenshot (test-artifacts/failure-<name>.png) and rethrows. */
+export async function withFailureScreenshot(page: Page, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `failure-${name}.png`) }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A fresh copy of a fixture folder, so tests never modify the repository. */

@@ -110,6 +110,18 @@ describe('workspace service', () => {
     assert.equal(ws.index.countFor('T1059.001'), 2, 'disk version back');
   });
 
+  test('a document opened before the folders are known is indexed by the first full index', async () => {
+    const root = workspace();
+    const ws = new WorkspaceService({ log: () => undefined, progress: async () => ({ report() {}, done() {} }) });
+    const uri = pathToFileURL(path.join(root, 'rules', 'windows', 'a.yml')).href;
+    ws.documentChanged(parseSigma(uri, rule('A open', 'T1105')));
+    assert.equal(ws.index.countFor('T1105'), 0, 'not in a workspace yet');
+    ws.configure([root], [], {});
+    await ws.indexAll();
+    assert.equal(ws.index.countFor('T1105'), 1, 'the open version, not the disk');
+    assert.equal(ws.index.get(uri)?.identity.title, 'A open');
+  });
+
   test('file events: create, change, delete of a file and of a folder', async () => {
     const root = workspace();
     const { ws } = service(root);

@@ -51,6 +51,8 @@ export function complete(input: CompletionInput): CompletionList | null {
   const context = completionContext(input.rule, input.lines, input.line, input.character);
   if (!context) return null;
   const range = { start: { line: context.line, character: context.start }, end: { line: context.line, character: context.end } };
+  // "attack.t155" or "T155": an ID being typed, not yet a sub-technique ("attack.t1559.").
+  const idTyped = /(?:^|\.)t\d+$/i.test(context.typed);
   const items: CompletionItem[] = [];
   const add = (object: AttackObject, text: string, rank: number, extraEdits?: TextEdit[]) => {
     const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', ');
@@ -61,7 +63,9 @@ export function complete(input: CompletionInput): CompletionList | null {
       kind: ITEM_KIND[object.kind],
       textEdit: { range, newText: text },
       filterText: `${text} ${object.name}`,
-      sortText: `${observable ? 0 : 1}${String(rank).padStart(4, '0')}`,
+      // An ID being typed lists techniques before sub-techniques (those come after the parent and a
+      // dot); within each, what the rule's log source can observe first.
+      sortText: `${idTyped && object.isSubtechnique ? 1 : 0}${observable ? 0 : 1}${String(rank).padStart(4, '0')}`,
       additionalTextEdits: extraEdits,
       data: { id: object.key ?? object.id } satisfies CompletionData,
     });
@@ -86,10 +90,7 @@ export function complete(input: CompletionInput): CompletionList | null {
       elasticCandidates(corpus, context).forEach((object, rank) => add(object, object.id, rank, elasticCompanionEdits(input.lines, context.slot.kind === 'elasticId' ? context.slot.line : 0, object)));
       break;
   }
-  if (input.observable) {
-    // Stable order within each group: observable techniques first.
-    items.sort((a, b) => (a.sortText! < b.sortText! ? -1 : a.sortText! > b.sortText! ? 1 : 0));
-  }
+  items.sort((a, b) => (a.sortText! < b.sortText! ? -1 : a.sortText! > b.sortText! ? 1 : 0));
   return { isIncomplete: true, items: items.slice(0, LIMIT) };
 }
 

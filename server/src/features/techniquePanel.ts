@@ -53,6 +53,13 @@ export function techniquePanel(corpus: Corpus, index: RuleIndex, components: Com
     })),
     mitigations: (facts.mitigations ?? []).map((m) => ({ id: m.mitigation.id, name: m.mitigation.name, url: m.mitigation.url, description: m.description })),
     rules: index.rulesFor(technique.id).map((rule) => ruleRef(rule, technique.id)),
+    subtechniqueRuleCount: new Set(
+      corpus
+        .subtechniquesOf(technique)
+        .flatMap((sub) => index.rulesFor(sub.id))
+        .map((rule) => rule.uri)
+        .filter((uri) => !index.rulesFor(technique.id).some((r) => r.uri === uri)),
+    ).size,
   };
   if (facts.successor) panel.successor = { id: facts.successor.id, name: facts.successor.name };
   if (facts.parent) panel.parent = { id: facts.parent.id, name: facts.parent.name };

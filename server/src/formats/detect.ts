@@ -33,12 +33,13 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
 
 /** The rule format of a file, or 'text' for any other text (IDs in prose), or undefined for files
  *  that are neither (other YAML/TOML, such as CI configuration) when `rulesOnly` is set. */
-export function detectFormat(filePath: string, text: string, globs: FormatGlobs = {}, rulesOnly = false): RuleFormat | undefined {
+/** `languageId` stands in for the extension of documents that have none (unsaved, untitled ones). */
+export function detectFormat(filePath: string, text: string, globs: FormatGlobs = {}, rulesOnly = false, languageId?: string): RuleFormat | undefined {
   for (const [format, list] of Object.entries(globs) as [RuleFormat, string[]][]) {
     if (matchesAny(filePath, list)) return format;
   }
   const base = path.basename(filePath).toLowerCase();
-  const extension = path.extname(base);
+  const extension = path.extname(base) || (languageId === 'yaml' ? '.yml' : languageId === 'toml' ? '.toml' : '');
   if (extension === '.yml' || extension === '.yaml') {
     const keys = topLevelKeys(text);
     if (base === 'metainfo.yaml' || base === 'metainfo.yml' || keys.has('ContentRelations') || (keys.has('ObjectId') && keys.has('ExpertContext'))) return 'xp';

@@ -36,8 +36,9 @@ export function parseWithFormat(uri: string, text: string, format: RuleFormat): 
   }
 }
 
-/** Detects the format from the file name and content, then parses. */
-export function parseRule(uri: string, text: string, globs?: FormatGlobs): RuleDocument {
+/** Detects the format from the file name (or the editor's language for untitled documents) and
+ *  content, then parses. */
+export function parseRule(uri: string, text: string, globs?: FormatGlobs, languageId?: string): RuleDocument {
   const filePath = uri.startsWith('file:') ? URI.parse(uri).fsPath : uri;
-  return parseWithFormat(uri, text, detectFormat(filePath, text, globs) ?? 'text');
+  return parseWithFormat(uri, text, detectFormat(filePath, text, globs, false, languageId) ?? 'text');
 }

@@ -31,7 +31,8 @@ export class WorkspaceService {
   private folders: string[] = [];
   private exclude = new ExcludeMatcher([]);
   private globs: FormatGlobs = {};
-  private readonly openUris = new Set<string>();
+  /** Open documents' latest parse (the editor's text wins over the disk while open). */
+  private readonly openRules = new Map<string, RuleDocument>();
   private readonly skipped = new Map<string, { reason: SkipReason; detail: string }>();
   private readonly reportedSkips = new Set<string>();
   private indexing = false;
@@ -73,7 +74,8 @@ export class WorkspaceService {
         await new Promise((resolve) => setImmediate(resolve));
       }
       const present = new Set(files.map((f) => pathToFileURL(f).href));
-      for (const rule of [...this.index.all()]) if (!present.has(rule.uri) && !this.openUris.has(rule.uri)) this.index.delete(rule.uri);
+      for (const rule of [...this.index.all()]) if (!present.has(rule.uri) && !this.openRules.has(rule.uri)) this.index.delete(rule.uri);
+      for (const rule of this.openRules.values()) this.applyOpenRule(rule);
       this.options.log(`Indexed ${this.index.size} rule files of ${files.length} candidates in ${Math.round(performance.now() - started)} ms.`);
       this.reportSkips();
     } finally {
@@ -84,7 +86,7 @@ export class WorkspaceService {
 
   /** A watched file was created or changed on disk. Open documents keep the editor's version. */
   fileChanged(uri: string): void {
-    if (this.openUris.has(uri) || !uri.startsWith('file:')) return;
+    if (this.openRules.has(uri) || !uri.startsWith('file:')) return;
     const file = fileURLToPath(uri);
     if (!this.inWorkspace(file) || !isRuleCandidate(file)) return;
     this.indexFromDisk(file);
@@ -93,13 +95,19 @@ export class WorkspaceService {
 
   /** A watched file or folder was deleted (a rename arrives as a delete and a create). */
   fileDeleted(uri: string): void {
-    if (this.openUris.has(uri)) return;
+    if (this.openRules.has(uri)) return;
     if (!this.index.delete(uri)) this.index.deleteUnder(uri);
   }
 
   /** An open document's current parse (full parser, every edit). */
   documentChanged(rule: RuleDocument): void {
-    this.openUris.add(rule.uri);
+    this.openRules.set(rule.uri, rule);
+    this.applyOpenRule(rule);
+  }
+
+  /** Indexes an open document's parse when it belongs to the workspace (folders may be configured
+   *  after the first documents open, so a full index applies them again). */
+  private applyOpenRule(rule: RuleDocument): void {
     if (!rule.uri.startsWith('file:') || !this.inWorkspace(fileURLToPath(rule.uri))) return;
     this.documentsParsed++;
     if (rule.format === 'text') this.index.delete(rule.uri);
@@ -108,7 +116,7 @@ export class WorkspaceService {
 
   /** Closing drops unsaved edits: the file on disk is the truth again. */
   documentClosed(uri: string): void {
-    this.openUris.delete(uri);
+    this.openRules.delete(uri);
     if (!uri.startsWith('file:')) return;
     const file = fileURLToPath(uri);
     if (existsSync(file) && this.inWorkspace(file) && isRuleCandidate(file)) this.indexFromDisk(file);
@@ -117,7 +125,7 @@ export class WorkspaceService {
 
   private indexFromDisk(file: string): void {
     const uri = pathToFileURL(file).href;
-    if (this.openUris.has(uri)) return;
+    if (this.openRules.has(uri)) return;
     this.filesRead++;
     const outcome = indexFile(file, this.globs);
     this.skipped.delete(file);
