@@ -1,99 +1,137 @@
 // Elastic detection-rules TOML → RuleDocument, with ranges from toml-eslint-parser's AST.
-// Every `[[rule.threat]]` (in table or inline form) gives its tactic ID and its techniques and
-// sub-techniques, each with the name written next to it (a wrong name is a finding later) and the
-// tactic it is filed under.
+// Every `[[rule.threat]]` (table, dotted-key or inline form) gives its tactic ID and its techniques
+// and sub-techniques, each with the name written next to it (a wrong name is a finding later) and
+// the tactic it is filed under.
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import { parseAttackId } from '../corpus/ids';
+import { interpretBareId } from './bareIds';
 import { LineIndex } from './lineIndex';
 import { type AttackReference, emptyRuleDocument, type RuleDocument } from './model';
 
 type Path = (string | number)[];
 
-interface Entry {
+/** A string value at a resolved key path (array indices included), with the offsets of its content. */
+interface StringEntry {
   path: Path;
-  node: AST.TOMLKeyValue | AST.TOMLValue;
-  value: unknown;
-  /** Offsets of the string's content (inside the quotes), for single-line strings. */
+  value: string;
   start: number;
   end: number;
 }
 
-/** Flattens tables, inline tables and arrays of inline tables into (path → scalar) entries. */
-function entries(ast: AST.TOMLProgram): Entry[] {
-  const out: Entry[] = [];
-  const visitValue = (path: Path, value: AST.TOMLContentNode) => {
-    if (value.type === 'TOMLValue') {
-      const quoted = value.kind === 'string' && !value.multiline;
-      out.push({ path, node: value, value: value.value, start: value.range[0] + (quoted ? 1 : 0), end: value.range[1] - (quoted ? 1 : 0) });
-    } else if (value.type === 'TOMLInlineTable') {
-      for (const kv of value.body) visitKeyValue(path, kv);
-    } else if (value.type === 'TOMLArray') {
-      value.elements.forEach((element, i) => visitValue([...path, i], element));
-    }
-  };
-  const visitKeyValue = (prefix: Path, kv: AST.TOMLKeyValue) => {
-    const keys = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
-    visitValue([...prefix, ...keys], kv.value);
-  };
-  for (const top of ast.body) {
-    for (const item of top.body) {
-      if (item.type === 'TOMLKeyValue') visitKeyValue([], item);
-      else for (const kv of item.body) visitKeyValue(item.resolvedKey, kv);
-    }
-  }
-  return out;
-}
+const ID_KEYS: Record<string, AttackReference['kind']> = {
+  'rule.threat.tactic.id': 'tactic',
+  'rule.threat.technique.id': 'technique',
+  'rule.threat.technique.subtechnique.id': 'technique',
+};
 
-const key = (path: Path) => path.filter((p) => typeof p === 'string').join('.');
+/** The dotted key without array indices: ['rule','threat',0,'tactic','id'] → "rule.threat.tactic.id". */
+const dotted = (path: Path) => path.filter((p) => typeof p === 'string').join('.');
+const pathKey = (path: Path) => JSON.stringify(path);
 
 export function parseElastic(uri: string, text: string): RuleDocument {
   const rule = emptyRuleDocument(uri, 'elastic');
   const lines = new LineIndex(text);
-  let ast: AST.TOMLProgram;
-  try {
-    ast = parseTOML(text);
-  } catch (error) {
-    const e = error as { message: string; index?: number };
-    const at = typeof e.index === 'number' ? e.index : 0;
-    rule.problems.push({ message: `TOML: ${e.message}`, range: lines.range(at, Math.min(at + 1, text.length)), severity: 'error' });
-    return rule;
-  }
-  const all = entries(ast);
-  const find = (path: Path) => all.find((e) => e.path.length === path.length && e.path.every((p, i) => p === path[i]));
-  const name = find(['rule', 'name']);
-  const ruleId = find(['rule', 'rule_id']);
-  if (typeof name?.value === 'string') rule.identity.title = name.value;
-  if (typeof ruleId?.value === 'string') rule.identity.id = ruleId.value;
-  for (const index of all.filter((e) => key(e.path) === 'rule.index' && typeof e.value === 'string')) {
-    rule.logSources.push({ name: index.value as string, range: lines.range(index.start, index.end) });
+  const ast = parseWithRecovery(text, lines, rule);
+  if (!ast) return rule;
+
+  const entries = stringEntries(ast, text);
+  const byPath = new Map(entries.map((e) => [pathKey(e.path), e]));
+  const at = (path: Path) => byPath.get(pathKey(path));
+
+  rule.identity.id = at(['rule', 'rule_id'])?.value;
+  rule.identity.title = at(['rule', 'name'])?.value;
+  for (const index of entries.filter((e) => dotted(e.path) === 'rule.index')) {
+    rule.logSources.push({ name: index.value, range: lines.range(index.start, index.end) });
   }
 
-  // IDs of threat blocks, techniques and sub-techniques, with their sibling `name`.
-  const ids = all.filter((e) => e.path[e.path.length - 1] === 'id' && e.path[0] === 'rule' && e.path[1] === 'threat' && typeof e.value === 'string');
-  const threatTactic = new Map<number, string>();
-  for (const id of ids) if (key(id.path) === 'rule.threat.tactic.id') threatTactic.set(id.path[2] as number, id.value as string);
+  const ids = entries.filter((e) => ID_KEYS[dotted(e.path)] && attackFramework(e.path, at));
+  // A technique is filed under the tactic of its own threat block.
+  const blockTactic = new Map<string, string>();
   for (const id of ids) {
-    const path = key(id.path);
-    if (path !== 'rule.threat.tactic.id' && path !== 'rule.threat.technique.id' && path !== 'rule.threat.technique.subtechnique.id') continue;
+    if (ID_KEYS[dotted(id.path)] === 'tactic') blockTactic.set(pathKey(threatBlock(id.path)), interpretBareId(id.value, 'tactic').id);
+  }
+  for (const id of ids) {
+    const key = dotted(id.path);
     const written = text.slice(id.start, id.end);
-    const parsed = parseAttackId(written.trim());
-    const isTactic = path === 'rule.threat.tactic.id';
-    const reference: AttackReference = {
-      id: parsed?.id ?? written.toUpperCase(),
-      kind: parsed?.kind ?? (isTactic ? 'tactic' : 'technique'),
-      written,
-      form: 'bareId',
-      range: lines.range(id.start, id.end),
-      key: path,
-    };
-    if (!parsed || written !== parsed.id) reference.malformed = parsed ? 'ATT&CK IDs are upper case' : `not an ATT&CK ${isTactic ? 'tactic' : 'technique'} ID`;
-    const nameEntry = find([...id.path.slice(0, -1), 'name']);
-    if (nameEntry && typeof nameEntry.value === 'string') reference.name = { text: nameEntry.value, range: lines.range(nameEntry.start, nameEntry.end) };
-    const tactic = threatTactic.get(id.path[2] as number);
-    if (!isTactic && tactic) reference.tactic = tactic;
+    const reference: AttackReference = { ...interpretBareId(written, ID_KEYS[key]), written, form: 'bareId', range: lines.range(id.start, id.end), key };
+    if (!reference.malformed) delete reference.malformed;
+    const name = at([...id.path.slice(0, -1), 'name']);
+    if (name) reference.name = { text: name.value, range: lines.range(name.start, name.end) };
+    const tactic = blockTactic.get(pathKey(threatBlock(id.path)));
+    if (ID_KEYS[key] === 'technique' && tactic) reference.tactic = tactic;
     rule.references.push(reference);
   }
   rule.references.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return rule;
+}
+
+/** The parser's error as the one problem; what precedes the error is still read, so hover and
+ *  diagnostics keep working on the references above a half-typed line. */
+function parseWithRecovery(text: string, lines: LineIndex, rule: RuleDocument): AST.TOMLProgram | undefined {
+  try {
+    return parseTOML(text);
+  } catch (error) {
+    const e = error as { message?: string; index?: number; lineNumber?: number };
+    const at = typeof e.index === 'number' ? Math.max(0, Math.min(e.index, text.length)) : 0;
+    const end = at < text.length && text[at] !== '\n' && text[at] !== '\r' ? at + 1 : at;
+    // Not a ParseError: the parser itself failed (0.10 overflows the stack on strings over ~120k characters).
+    const message = typeof e.index === 'number' ? `TOML: ${e.message}` : `TOML: the parser could not read this file (${e.message ?? String(error)})`;
+    rule.problems.push({ message, range: lines.range(at, end), severity: 'error' });
+    // The parser reports some errors a line late (an unterminated `[[table]` at the next line):
+    // try without the error line, then without the line before it too.
+    const errorLine = typeof e.lineNumber === 'number' ? e.lineNumber - 1 : 0;
+    for (const line of [errorLine, errorLine - 1]) {
+      if (line <= 0) break;
+      try {
+        return parseTOML(text.slice(0, lines.lineStart(line)));
+      } catch {
+        // try one line earlier
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Every string value in the document, tables, inline tables and arrays of them flattened to paths. */
+function stringEntries(ast: AST.TOMLProgram, text: string): StringEntry[] {
+  const out: StringEntry[] = [];
+  const visitValue = (path: Path, value: AST.TOMLContentNode) => {
+    if (value.type === 'TOMLValue') {
+      if (value.kind === 'string') out.push({ path, value: value.value, ...stringContent(value, text) });
+    } else if (value.type === 'TOMLInlineTable') {
+      for (const kv of value.body) visitKeyValue(path, kv);
+    } else {
+      value.elements.forEach((element, i) => visitValue([...path, i], element));
+    }
+  };
+  const visitKeyValue = (prefix: Path, kv: AST.TOMLKeyValue) => {
+    visitValue([...prefix, ...kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value))], kv.value);
+  };
+  for (const item of ast.body[0]?.body ?? []) {
+    if (item.type === 'TOMLKeyValue') visitKeyValue([], item);
+    else for (const kv of item.body) visitKeyValue(item.resolvedKey, kv);
+  }
+  return out;
+}
+
+/** Offsets of a string's content: inside the quotes (three for multi-line strings, whose first
+ *  newline TOML trims). */
+function stringContent(value: AST.TOMLStringValue, text: string): { start: number; end: number } {
+  const quote = value.multiline ? 3 : 1;
+  let start = value.range[0] + quote;
+  const end = Math.max(start, value.range[1] - quote);
+  if (value.multiline) start += text.startsWith('\r\n', start) ? 2 : text.startsWith('\n', start) ? 1 : 0;
+  return { start: Math.min(start, end), end };
+}
+
+/** The `[[rule.threat]]` block a path is in: its path up to the block's array index. */
+function threatBlock(path: Path): Path {
+  return typeof path[2] === 'number' ? path.slice(0, 3) : path.slice(0, 2);
+}
+
+/** Whether a threat block is ATT&CK's: Elastic writes `framework = "MITRE ATT&CK"`; other
+ *  frameworks' IDs are not ours. A block without a framework is read (it is being written). */
+function attackFramework(path: Path, at: (path: Path) => StringEntry | undefined): boolean {
+  const framework = at([...threatBlock(path), 'framework']);
+  return !framework || /att&?ck/i.test(framework.value);
 }

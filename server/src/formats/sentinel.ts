@@ -15,8 +15,8 @@ export function parseSentinel(uri: string, text: string): RuleDocument {
     rule.references.push(reference);
   }
   const techniques = nodeAt(parsed.root, 'relevantTechniques');
-  rule.references.push(...bareIdItems(parsed, techniques, 'relevantTechniques'));
-  rule.references.push(...bareIdItems(parsed, nodeAt(parsed.root, 'subTechniques'), 'subTechniques'));
+  rule.references = rule.references.concat(bareIdItems(parsed, techniques, 'relevantTechniques'));
+  rule.references = rule.references.concat(bareIdItems(parsed, nodeAt(parsed.root, 'subTechniques'), 'subTechniques'));
   rule.insertion = insertionAfter(parsed, techniques);
   const connectors = nodeAt(parsed.root, 'requiredDataConnectors');
   if (isSeq(connectors)) {

@@ -10,7 +10,7 @@ export function parseSplunk(uri: string, text: string): RuleDocument {
   if (!parsed.root) return rule;
   rule.identity = { id: stringAt(parsed.root, 'id'), title: stringAt(parsed.root, 'name'), status: stringAt(parsed.root, 'status') };
   const ids = nodeAt(parsed.root, 'tags', 'mitre_attack_id');
-  rule.references.push(...bareIdItems(parsed, ids, 'tags.mitre_attack_id'));
+  rule.references = rule.references.concat(bareIdItems(parsed, ids, 'tags.mitre_attack_id'));
   rule.insertion = insertionAfter(parsed, ids);
   for (const source of seqScalars(nodeAt(parsed.root, 'data_source'), text)) {
     rule.logSources.push({ name: source.text, range: parsed.lines.range(source.start, source.end) });

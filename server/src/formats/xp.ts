@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { URI } from 'vscode-uri';
 import { emptyRuleDocument, type RuleDocument } from './model';
-import { bareIdItems, insertionAfter, parseYamlRule } from './yamlRule';
+import { bareIdItems, insertionAfter, type ParsedYaml, parseYamlRule } from './yamlRule';
 import { nodeAt, scalarText, stringAt } from './yamlUtil';
 
 export function parseXp(uri: string, text: string): RuleDocument {
@@ -23,24 +23,34 @@ export function parseXp(uri: string, text: string): RuleDocument {
       const key = scalarText(pair.key, text);
       if (!key) continue;
       rule.references.push({ id: key.text, kind: 'tactic', written: key.text, form: 'tacticName', range: parsed.lines.range(key.start, key.end), key: 'ContentRelations.Implements.ATTACK' });
-      rule.references.push(...bareIdItems(parsed, pair.value, `ContentRelations.Implements.ATTACK.${key.text}`, { tactic: key.text }));
+      for (const technique of bareIdItems(parsed, pair.value, `ContentRelations.Implements.ATTACK.${key.text}`, { tactic: key.text })) rule.references.push(technique);
       rule.insertion ??= insertionAfter(parsed, pair.value);
     }
   }
-  const sources = nodeAt(parsed.root, 'ExpertContext', 'DataSources');
-  if (isSeq(sources)) {
-    for (const source of sources.items) {
-      const provider = isMap(source) ? source.get('Provider') : undefined;
-      const events = isMap(source) ? source.get('EventID', true) : undefined;
-      if (typeof provider !== 'string') continue;
-      const ids = isSeq(events) ? events.items.filter(isScalar) : [];
-      for (const event of ids) {
-        const located = scalarText(event, text);
-        const eventId = Number(event.value);
-        if (located && Number.isInteger(eventId)) rule.logSources.push({ provider, eventId, range: parsed.lines.range(located.start, located.end) });
-      }
-      if (!ids.length && isMap(source) && source.range) rule.logSources.push({ provider, range: parsed.lines.range(source.range[0], source.range[1]) });
-    }
-  }
+  readDataSources(parsed, rule);
   return rule;
+}
+
+/** One log source per event ID, at that ID. macOS content names its events (es_logger_process_execution)
+ *  instead of numbering them: those are kept by name. */
+function readDataSources(parsed: ParsedYaml, rule: RuleDocument): void {
+  const sources = nodeAt(parsed.root, 'ExpertContext', 'DataSources');
+  if (!isSeq(sources)) return;
+  for (const source of sources.items) {
+    const providerNode = isMap(source) ? source.get('Provider', true) : undefined;
+    const provider = isScalar(providerNode) ? scalarText(providerNode, parsed.text) : undefined;
+    if (!isMap(source) || !provider?.text.trim()) continue;
+    const events = source.get('EventID', true);
+    const items = isSeq(events) ? events.items : [events];
+    let found = false;
+    for (const event of items) {
+      const located = isScalar(event) ? scalarText(event, parsed.text) : undefined;
+      if (!located?.text.trim()) continue;
+      const range = parsed.lines.range(located.start, located.end);
+      const numeric = /^\d+$/.test(located.text.trim()) ? Number(located.text.trim()) : undefined;
+      rule.logSources.push(numeric !== undefined ? { provider: provider.text, eventId: numeric, range } : { provider: provider.text, name: located.text, range });
+      found = true;
+    }
+    if (!found) rule.logSources.push({ provider: provider.text, range: parsed.lines.range(provider.start, provider.end) });
+  }
 }

@@ -15,16 +15,17 @@ export interface ParsedYaml {
 export function parseYamlRule(rule: RuleDocument, text: string): ParsedYaml {
   const lines = new LineIndex(text);
   const document = parseDocument(text, { uniqueKeys: false });
-  rule.problems.push(...yamlProblems(document, lines));
+  // Not push(...list): broken 3 MB input gives a million problems, beyond the argument limit.
+  for (const problem of yamlProblems(document, lines)) rule.problems.push(problem);
   return { root: isMap(document.contents) ? document.contents : undefined, lines, text };
 }
 
 /** References for the scalar items of a sequence of bare IDs. */
 export function bareIdItems(parsed: ParsedYaml, seq: unknown, key: string, extra: Partial<AttackReference> = {}, expected: AttackReference['kind'] = 'technique'): AttackReference[] {
   return seqScalars(seq, parsed.text).map((item) => {
-    const meaning = interpretBareId(item.text, expected);
+    const { malformed, ...meaning } = interpretBareId(item.text, expected);
     const reference: AttackReference = { ...meaning, written: item.text, form: 'bareId', range: parsed.lines.range(item.start, item.end), key, ...extra };
-    if (!reference.malformed) delete reference.malformed;
+    if (malformed) reference.malformed = malformed;
     return reference;
   });
 }
