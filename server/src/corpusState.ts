@@ -71,9 +71,11 @@ export class CorpusState {
   /** A cache hit trusted the bundles' stat; re-hash their content when idle, and reload if it differs. */
   private scheduleVerify(load: CorpusLoad): void {
     this.verifyTimer = setTimeout(() => {
-      if (verifyInputs(load.inputs)) return;
-      this.options.log('The ATT&CK bundle changed since the cache was built; reloading it.');
-      if (this.lastSources) this.load(this.lastSources, true);
+      void verifyInputs(load.inputs).then((same) => {
+        if (same || this.corpus !== load.corpus) return;
+        this.options.log('The ATT&CK bundle changed since the cache was built; reloading it.');
+        if (this.lastSources) this.load(this.lastSources, true);
+      });
     }, this.options.verifyDelayMs ?? 3000);
     this.verifyTimer.unref();
   }

@@ -136,6 +136,19 @@ describe('corpus cache', () => {
     assert.equal(loadCorpus([file], { cacheDir, verifyContent: true }).source, 'cache');
   });
 
+  test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const file = write('described.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
+    loadCorpus([file], { cacheDir });
+    const cacheFile = cacheFileFor(cacheDir, [file]);
+    const text = readFileSync(cacheFile, 'latin1');
+    writeFileSync(cacheFile, text.replace('obfuscate command', 'obfuscate c0mmand'), 'latin1');
+    const load = loadCorpus([file], { cacheDir });
+    assert.equal(load.source, 'cache', 'the structure is intact');
+    assert.equal(load.corpus.description(load.corpus.get('T1001')!), 'Adversaries may obfuscate command and control traffic.');
+    assert.match(readFileSync(cacheFile, 'latin1'), /obfuscate command/, 'cache rewritten');
+  });
+
   test('a corrupt cache is detected and rebuilt', () => {
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
     const file = bundle();

@@ -1,6 +1,6 @@
 // The corpus cache: the built CorpusData of a set of bundles, keyed by their content hashes.
 // File layout, three lines: a JSON header (format, the inputs with their stat and content hash, the
-// payload's hash), the corpus structure (JSON), and the texts (a JSON array, parsed on first use).
+// sections' hashes), the corpus structure (JSON), and the texts (a JSON array, parsed on first use).
 // The payload is ASCII-only (non-ASCII escaped) so it decodes without UTF-8 work. A header that does
 // not match, a payload whose hash does not match (corruption) or unparsable JSON makes the cache
 // stale: it is rebuilt, never trusted.
@@ -8,14 +8,15 @@
 // Like git's index, the input check is two-tier: an input whose size, mtime and inode are unchanged
 // is taken as unchanged (hashing a 37 MB bundle costs more than loading the cache); any stat change
 // re-hashes the content. `verifyInputs` re-hashes every input and is run off the start-up path.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashBytes } from './bundleFile';
 import type { CorpusData } from './model';
 
 /** Bump when CorpusData's shape or the builder's output changes. */
-export const CACHE_FORMAT = 6;
+export const CACHE_FORMAT = 7;
 
 export interface CacheInput {
   path: string;
@@ -28,14 +29,17 @@ export interface CacheInput {
 interface CacheHeader {
   format: number;
   inputs: CacheInput[];
-  payloadHash: string;
+  /** Hashes of the structure (checked at load) and of the texts (checked when they are parsed). */
+  structureHash: string;
+  textsHash: string;
 }
 
 export type CacheMiss = 'absent' | 'format' | 'inputs' | 'changed' | 'corrupt';
 
-/** On a hit, `data.texts` is empty and `loadTexts` parses them when first needed. */
+/** On a hit, `data.texts` is empty and `loadTexts` parses them when first needed; it returns
+ *  undefined when the texts section turns out to be corrupt. */
 export type CacheRead =
-  | { hit: true; data: CorpusData; loadTexts: () => string[]; inputs: CacheInput[] }
+  | { hit: true; data: CorpusData; loadTexts: () => string[] | undefined; inputs: CacheInput[] }
   | { hit: false; reason: CacheMiss; detail?: string };
 
 export function defaultCacheDir(): string {
@@ -88,7 +92,7 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], ver
     if (!verifyContent && stat.size === input.size && stat.mtimeMs === input.mtimeMs && stat.ino === input.ino) continue;
     if (hashBytes(readFileSync(input.path)) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${input.path} changed` };
   }
-  if (hashBytes(bytes.subarray(headerEnd + 1)) !== header.payloadHash) return { hit: false, reason: 'corrupt', detail: 'payload hash mismatch' };
+  if (hashBytes(bytes.subarray(headerEnd + 1, structureEnd)) !== header.structureHash) return { hit: false, reason: 'corrupt', detail: 'structure hash mismatch' };
   let data: CorpusData;
   try {
     data = JSON.parse(bytes.toString('latin1', headerEnd + 1, structureEnd)) as CorpusData;
@@ -96,8 +100,16 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], ver
     return { hit: false, reason: 'corrupt', detail: 'structure is not JSON' };
   }
   data.objects.forEach((object, index) => (object.index = index));
-  // The hash above covered the texts too, so parsing them later cannot meet corruption.
-  const loadTexts = () => JSON.parse(bytes.toString('latin1', structureEnd + 1)) as string[];
+  // The texts (60 % of the file) are hashed and parsed only when a description is first needed.
+  const loadTexts = () => {
+    const section = bytes.subarray(structureEnd + 1);
+    if (hashBytes(section) !== header.textsHash) return undefined;
+    try {
+      return JSON.parse(section.toString('latin1')) as string[];
+    } catch {
+      return undefined;
+    }
+  };
   return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs: header.inputs };
 }
 
@@ -106,7 +118,7 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   const structure = asciiJson({ ...data, texts: undefined }, (key, value) => (key === 'index' ? undefined : value));
   const texts = asciiJson(data.texts);
   const payload = `${structure}\n${texts}`;
-  const header: CacheHeader = { format: CACHE_FORMAT, inputs, payloadHash: hashBytes(Buffer.from(payload, 'latin1')) };
+  const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')) };
   mkdirSync(path.dirname(cacheFile), { recursive: true });
   const temp = `${cacheFile}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(header)}\n${payload}`, 'latin1');
@@ -118,13 +130,17 @@ function asciiJson(value: unknown, replacer?: (key: string, value: unknown) => u
   return JSON.stringify(value, replacer).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Re-hashes every input's content; false when any differs from what the cache was built from. */
-export function verifyInputs(inputs: readonly CacheInput[]): boolean {
-  return inputs.every((input) => {
+/** Re-hashes every input's content, streamed in chunks (a 37 MB bundle is never held in memory);
+ *  false when any differs from what the cache was built from. */
+export async function verifyInputs(inputs: readonly CacheInput[]): Promise<boolean> {
+  for (const input of inputs) {
     try {
-      return hashBytes(readFileSync(input.path)) === input.contentHash;
+      const hash = createHash('sha1');
+      for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+      if (hash.digest('hex') !== input.contentHash) return false;
     } catch {
       return false;
     }
-  });
+  }
+  return true;
 }

@@ -1,7 +1,8 @@
 // The immutable corpus index: lookups by ID, relationships in both directions, the unified
 // "what observes this technique" answer for the v17 and v18 data models, and revocation chains.
 import { parseAttackId } from './ids';
-import type { AttackObject, CorpusData, ObjectKind, Observation, Relation } from './model';
+import { buildLinks, buildUsage, type Links, type Usage } from './links';
+import type { AttackObject, CorpusData, ObjectKind, Observation } from './model';
 import { NameSearch, type SearchOptions, type SearchResult } from './search';
 
 export type MissingIdVerdict =
@@ -10,32 +11,13 @@ export type MissingIdVerdict =
   /** Well-formed but not in the loaded release and not plausibly newer: most likely a typo. */
   | { kind: 'unknown' };
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 export class Corpus {
   readonly objects: readonly AttackObject[];
   private readonly byKey = new Map<string, AttackObject>();
-  private readonly children = new Map<number, AttackObject[]>();
-  private readonly componentsOfSource = new Map<number, AttackObject[]>();
-  private readonly mitigationsOf = new Map<number, Relation[]>();
-  private readonly mitigatedBy = new Map<number, Relation[]>();
-  private readonly detectsOf = new Map<number, Relation[]>();
-  private readonly detectedBy = new Map<number, Relation[]>();
-  private readonly usesOf = new Map<number, number[]>();
-  private readonly usedBy = new Map<number, number[]>();
-  private readonly revokedByMap = new Map<number, number>();
-  private readonly strategyOfAnalytic = new Map<number, AttackObject>();
-  private readonly tacticsByShortname = new Map<string, AttackObject[]>();
-  private readonly highestSub = new Map<string, number>();
+  private linksIndex?: Links;
+  private usageIndex?: Usage;
   private observerCache = new Map<number, Observation[]>();
   private search?: NameSearch;
-  /** Whether the loaded release uses the v18 detection model (strategies and analytics). */
-  readonly hasDetectionStrategies: boolean;
-
   private texts?: string[];
 
   /** `loadTexts` supplies `data.texts` on first use when the data came without them (the cache). */
@@ -45,33 +27,21 @@ export class Corpus {
   ) {
     this.objects = data.objects;
     if (data.texts.length || !loadTexts) this.texts = data.texts;
-    for (const object of data.objects) {
-      this.byKey.set((object.key ?? object.id).toUpperCase(), object);
-      if (object.kind === 'tactic' && object.shortname) pushTo(this.tacticsByShortname, object.shortname, object);
-      if (object.kind === 'dataComponent' && object.parent !== undefined) pushTo(this.componentsOfSource, object.parent, object);
-      if (object.kind === 'detectionStrategy') for (const analytic of object.analytics ?? []) this.strategyOfAnalytic.set(analytic, object);
-      if (object.kind === 'technique' && object.isSubtechnique && !object.revoked) {
-        const parsed = parseAttackId(object.id);
-        if (parsed?.parentId && parsed.sub !== undefined) this.highestSub.set(parsed.parentId, Math.max(this.highestSub.get(parsed.parentId) ?? 0, parsed.sub));
-      }
-    }
-    const { relations } = data;
-    for (const [source, target] of relations.subtechniqueOf) pushTo(this.children, target, data.objects[source]);
-    for (const r of relations.mitigates) {
-      pushTo(this.mitigationsOf, r[1], r);
-      pushTo(this.mitigatedBy, r[0], r);
-    }
-    for (const r of relations.detects) {
-      pushTo(this.detectsOf, r[1], r);
-      pushTo(this.detectedBy, r[0], r);
-    }
-    for (const [source, target] of relations.uses) {
-      pushTo(this.usesOf, source, target);
-      pushTo(this.usedBy, target, source);
-    }
-    for (const [source, target] of relations.revokedBy) this.revokedByMap.set(source, target);
-    for (const list of this.children.values()) list.sort((a, b) => a.id.localeCompare(b.id));
-    this.hasDetectionStrategies = relations.detects.some(([source]) => data.objects[source].kind === 'detectionStrategy');
+    // Only lookups by ID are built up front; relationship indexes wait for their first use.
+    for (const object of data.objects) this.byKey.set((object.key ?? object.id).toUpperCase(), object);
+  }
+
+  private get links(): Links {
+    return (this.linksIndex ??= buildLinks(this.data));
+  }
+
+  private get usage(): Usage {
+    return (this.usageIndex ??= buildUsage(this.data));
+  }
+
+  /** Whether the loaded release uses the v18 detection model (strategies and analytics). */
+  get hasDetectionStrategies(): boolean {
+    return this.data.relations.detects.some(([source]) => this.objects[source].kind === 'detectionStrategy');
   }
 
   /** An object's description (Markdown, citations removed). */
@@ -123,11 +93,11 @@ export class Corpus {
 
   /** Tactics with this shortname ("execution"): one per domain that has it. */
   tacticsNamed(shortname: string): AttackObject[] {
-    return this.tacticsByShortname.get(shortname.toLowerCase()) ?? [];
+    return this.links.tacticsByShortname.get(shortname.toLowerCase()) ?? [];
   }
 
   tacticShortnames(): string[] {
-    return [...this.tacticsByShortname.keys()];
+    return [...this.links.tacticsByShortname.keys()];
   }
 
   parentOf(object: AttackObject): AttackObject | undefined {
@@ -135,38 +105,38 @@ export class Corpus {
   }
 
   subtechniquesOf(technique: AttackObject): AttackObject[] {
-    return this.children.get(technique.index) ?? [];
+    return this.links.children.get(technique.index) ?? [];
   }
 
   componentsOf(dataSource: AttackObject): AttackObject[] {
-    return this.componentsOfSource.get(dataSource.index) ?? [];
+    return this.links.componentsOfSource.get(dataSource.index) ?? [];
   }
 
   mitigationsFor(technique: AttackObject): { mitigation: AttackObject; description?: string }[] {
-    return (this.mitigationsOf.get(technique.index) ?? []).map(([source, , text]) => ({ mitigation: this.objects[source], description: text === undefined ? undefined : this.text(text) }));
+    return (this.links.mitigationsOf.get(technique.index) ?? []).map(([source, , text]) => ({ mitigation: this.objects[source], description: text === undefined ? undefined : this.text(text) }));
   }
 
   techniquesMitigatedBy(mitigation: AttackObject): AttackObject[] {
-    return (this.mitigatedBy.get(mitigation.index) ?? []).map(([, target]) => this.objects[target]);
+    return (this.links.mitigatedBy.get(mitigation.index) ?? []).map(([, target]) => this.objects[target]);
   }
 
   /** Techniques a detection strategy (v18) or data component (v17) detects directly. */
   techniquesDetectedBy(object: AttackObject): AttackObject[] {
-    return (this.detectedBy.get(object.index) ?? []).map(([, target]) => this.objects[target]);
+    return (this.links.detectedBy.get(object.index) ?? []).map(([, target]) => this.objects[target]);
   }
 
   /** Groups, software and campaigns that use a technique (or software). */
   usersOf(object: AttackObject): AttackObject[] {
-    return (this.usedBy.get(object.index) ?? []).map((i) => this.objects[i]);
+    return (this.usage.usedBy.get(object.index) ?? []).map((i) => this.objects[i]);
   }
 
   /** Techniques and software that a group, software or campaign uses. */
   usedByObject(object: AttackObject): AttackObject[] {
-    return (this.usesOf.get(object.index) ?? []).map((i) => this.objects[i]);
+    return (this.usage.usesOf.get(object.index) ?? []).map((i) => this.objects[i]);
   }
 
   detectionStrategyOf(analytic: AttackObject): AttackObject | undefined {
-    return this.strategyOfAnalytic.get(analytic.index);
+    return this.links.strategyOfAnalytic.get(analytic.index);
   }
 
   /** What observes a technique: data components with their data source (v17) or with the detection
@@ -175,7 +145,7 @@ export class Corpus {
     const cached = this.observerCache.get(technique.index);
     if (cached) return cached;
     const observations: Observation[] = [];
-    for (const [sourceIndex, , text] of this.detectsOf.get(technique.index) ?? []) {
+    for (const [sourceIndex, , text] of this.links.detectsOf.get(technique.index) ?? []) {
       const source = this.objects[sourceIndex];
       if (source.kind === 'dataComponent') {
         observations.push({ component: source, dataSource: this.parentOf(source), description: text === undefined ? undefined : this.text(text) });
@@ -204,7 +174,7 @@ export class Corpus {
     const components = object.kind === 'dataSource' ? this.componentsOf(object) : [object];
     const wanted = new Set(components.map((c) => c.index));
     const result = new Map<number, AttackObject>();
-    for (const [techniqueIndex, relations] of this.detectsOf) {
+    for (const [techniqueIndex, relations] of this.links.detectsOf) {
       for (const [sourceIndex] of relations) {
         const source = this.objects[sourceIndex];
         const hit = source.kind === 'dataComponent'
@@ -226,7 +196,7 @@ export class Corpus {
     const visited = new Set<number>([object.index]);
     let current = object;
     for (;;) {
-      const next = this.revokedByMap.get(current.index);
+      const next = this.links.revokedBy.get(current.index);
       if (next === undefined || visited.has(next)) break;
       visited.add(next);
       current = this.objects[next];
@@ -246,7 +216,7 @@ export class Corpus {
     if (parsed.sub !== undefined && parsed.parentId) {
       const parent = this.get(parsed.parentId);
       if (parent && !parent.revoked && !parent.deprecated) {
-        const highestSub = this.highestSub.get(parsed.parentId) ?? 0;
+        const highestSub = this.links.highestSub.get(parsed.parentId) ?? 0;
         if (parsed.sub > highestSub) return { kind: 'newer', loadedVersion };
       }
     }

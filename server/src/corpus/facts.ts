@@ -76,7 +76,18 @@ export function firstParagraph(markdown: string): string {
 
 const byId = (a: ObjectRef, b: ObjectRef) => a.id.localeCompare(b.id);
 
+/** Facts depend on the corpus only, so each object's are built once per corpus (hovers repeat). */
+const factsCache = new WeakMap<Corpus, Map<number, ObjectFacts>>();
+
 export function factsOf(corpus: Corpus, object: AttackObject): ObjectFacts {
+  let cache = factsCache.get(corpus);
+  if (!cache) factsCache.set(corpus, (cache = new Map()));
+  let facts = cache.get(object.index);
+  if (!facts) cache.set(object.index, (facts = buildFacts(corpus, object)));
+  return facts;
+}
+
+function buildFacts(corpus: Corpus, object: AttackObject): ObjectFacts {
   const facts: ObjectFacts = {
     ref: refOf(corpus, object),
     summary: firstParagraph(corpus.description(object)),

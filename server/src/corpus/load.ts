@@ -34,7 +34,20 @@ export function loadCorpus(bundlePaths: readonly string[], options: LoadOptions)
   if (cacheFile) {
     const cached = readCache(cacheFile, absolute, options.verifyContent);
     if (cached.hit) {
-      return { corpus: new Corpus(cached.data, cached.loadTexts), source: 'cache', cacheFile, inputs: cached.inputs, millis: performance.now() - started };
+      // A corrupt texts section (found only when first read) is rebuilt from the bundles, which the
+      // cache's input check has just matched, and the cache rewritten.
+      const loadTexts = () => {
+        const texts = cached.loadTexts();
+        if (texts) return texts;
+        const rebuilt = buildCorpusData(absolute.map((file) => readBundleFile(file)));
+        try {
+          writeCache(cacheFile, cached.inputs, rebuilt);
+        } catch {
+          // the texts are what matters now; the next start retries the cache
+        }
+        return rebuilt.texts;
+      };
+      return { corpus: new Corpus(cached.data, loadTexts), source: 'cache', cacheFile, inputs: cached.inputs, millis: performance.now() - started };
     }
     cacheMiss = cached.reason;
   }
