@@ -1,6 +1,5 @@
 // Wires the LSP connection: capabilities, settings, the corpus lifecycle, the workspace index and
 // the feature handlers (featureHandlers.ts; the logic itself lives in features/, as pure functions).
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   type Connection,
@@ -15,6 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './corpus/cache';
 import { CorpusState } from './corpusState';
+import { fileUri, uriToPath } from './uris';
 import { RuleDocumentCache } from './documents';
 import { DiagnosticsPublisher, registerCoverageHandlers, registerFeatureHandlers, type ServerState } from './featureHandlers';
 import { FIX_ALL_KIND } from './features/codeActions';
@@ -87,7 +87,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     initOptions = (params.initializationOptions ?? {}) as InitializationOptions;
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+    folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => uriToPath(uri));
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
     // Known now, so documents opened before the settings arrive are placed in the workspace.
@@ -142,9 +142,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     if (supportsFolderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
-        const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
-        folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
-        for (const folder of removed) workspace.index.deleteUnder(pathToFileURL(folder).href);
+        const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+        folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => uriToPath(f.uri))];
+        for (const folder of removed) workspace.index.deleteUnder(fileUri(folder));
         applySettings();
         await workspace.indexAll();
       });

@@ -11,6 +11,8 @@ import { ExcludeMatcher, excludeGlobs, listRuleFiles, MAX_RULE_BYTES, readRuleFi
 import { indexFile } from '../../server/src/workspace/indexer';
 import { RuleIndex } from '../../server/src/workspace/ruleIndex';
 import { WorkspaceService } from '../../server/src/workspace/workspaceService';
+import { fileUri } from '../../server/src/uris';
+import { URI } from 'vscode-uri';
 
 const rule = (title: string, ...techniques: string[]) =>
   `title: ${title}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  sel: {a: b}\n  condition: sel\ntags:\n${techniques.map((t) => `  - attack.${t.toLowerCase()}\n`).join('')}`;
@@ -140,5 +142,13 @@ describe('workspace service', () => {
     // Excluded and non-rule files stay out.
     ws.fileChanged(pathToFileURL(path.join(root, 'node_modules', 'pkg', 'x.yml')).href);
     assert.equal(ws.index.countFor('T1001'), 0);
+  });
+});
+
+describe('URIs', () => {
+  test('index URIs are written as VS Code writes them, for plain and special paths', () => {
+    for (const file of ['/work/rules/proc_creation_win_x.yml', '/tmp/My Rules (old)/rule!@#.yml', '/tmp/ä/ü.yml', '/tmp/a+b/c;d=e.yml']) {
+      assert.equal(fileUri(file), URI.file(file).toString(), file);
+    }
   });
 });

@@ -5,7 +5,6 @@
 // Exit codes: 0 success, 1 nothing found, 2 usage or bundle error.
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
 import { defaultCacheDir } from '../corpus/cache';
@@ -14,6 +13,7 @@ import { factsOf } from '../corpus/facts';
 import { loadCorpus, resolveStixPaths } from '../corpus/load';
 import type { ObjectKind } from '../corpus/model';
 import { DEFAULT_SETTINGS } from '../settings';
+import { uriToPath } from '../uris';
 import { coverageJson, coverageText } from '../workspace/coverage';
 import { navigatorLayer } from '../workspace/navigator';
 import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
@@ -165,7 +165,7 @@ function coverage(args: string[], options: CommonOptions): number {
   for (const [reason, list] of Object.entries(skipped) as [string, string[]][]) {
     if (list.length) process.stderr.write(`ttp-lens: skipped ${list.length} ${reason} file(s): ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}\n`);
   }
-  const display = (uri: string) => path.relative(process.cwd(), fileURLToPath(uri));
+  const display = (uri: string) => path.relative(process.cwd(), uriToPath(uri));
   const output = format === 'json' ? JSON.stringify(coverageJson(corpus, index, display), null, 2) : format === 'navigator' ? JSON.stringify(navigatorLayer(corpus, index, {}), null, 2) : coverageText(corpus, index);
   process.stdout.write(`${output}\n`);
   return 0;

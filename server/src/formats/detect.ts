@@ -3,17 +3,19 @@
 import picomatch from 'picomatch';
 import * as path from 'node:path';
 import type { RuleFormat } from './model';
-import { looksLikeSigma } from './sigma';
 
 export type FormatGlobs = Partial<Record<RuleFormat, readonly string[]>>;
 
-const TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*)[ \t]*:/gm;
-
-/** Top-level keys of a YAML text (keys at column 0, in any of its documents). */
-export function topLevelKeys(text: string): Set<string> {
-  const keys = new Set<string>();
-  for (const match of text.matchAll(TOP_LEVEL_KEY)) keys.add(match[1]);
-  return keys;
+/** Whether `key` is a top-level YAML key (at column 0, in any document) — a string search, since
+ *  this runs on every file of the workspace. */
+function hasTopLevelKey(text: string, key: string): boolean {
+  const atLineStart = (index: number) => {
+    const after = text.charCodeAt(index + key.length);
+    return after === 58 /* : */ || ((after === 32 || after === 9) && /^[ \t]*:/.test(text.slice(index + key.length, index + key.length + 8)));
+  };
+  if (text.startsWith(key) && atLineStart(0)) return true;
+  for (let i = text.indexOf(`\n${key}`); i >= 0; i = text.indexOf(`\n${key}`, i + 1)) if (atLineStart(i + 1)) return true;
+  return false;
 }
 
 const globCache = new Map<string, (file: string) => boolean>();
@@ -32,8 +34,8 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
 }
 
 /** The rule format of a file, or 'text' for any other text (IDs in prose), or undefined for files
- *  that are neither (other YAML/TOML, such as CI configuration) when `rulesOnly` is set. */
-/** `languageId` stands in for the extension of documents that have none (unsaved, untitled ones). */
+ *  that are neither (other YAML/TOML, such as CI configuration) when `rulesOnly` is set.
+ *  `languageId` stands in for the extension of documents that have none (unsaved, untitled ones). */
 export function detectFormat(filePath: string, text: string, globs: FormatGlobs = {}, rulesOnly = false, languageId?: string): RuleFormat | undefined {
   for (const [format, list] of Object.entries(globs) as [RuleFormat, string[]][]) {
     if (matchesAny(filePath, list)) return format;
@@ -41,11 +43,18 @@ export function detectFormat(filePath: string, text: string, globs: FormatGlobs 
   const base = path.basename(filePath).toLowerCase();
   const extension = path.extname(base) || (languageId === 'yaml' ? '.yml' : languageId === 'toml' ? '.toml' : '');
   if (extension === '.yml' || extension === '.yaml') {
-    const keys = topLevelKeys(text);
-    if (base === 'metainfo.yaml' || base === 'metainfo.yml' || keys.has('ContentRelations') || (keys.has('ObjectId') && keys.has('ExpertContext'))) return 'xp';
-    if (looksLikeSigma(keys)) return 'sigma';
-    if (keys.has('relevantTechniques') || (keys.has('queryFrequency') && keys.has('query')) || keys.has('requiredDataConnectors')) return 'sentinel';
-    if ((keys.has('search') && keys.has('tags')) || (keys.has('data_source') && keys.has('tags'))) return 'splunk';
+    // Keys are looked up lazily, most common format first: a Sigma rule costs two string searches.
+    const memo = new Map<string, boolean>();
+    const has = (key: string) => {
+      let found = memo.get(key);
+      if (found === undefined) memo.set(key, (found = hasTopLevelKey(text, key)));
+      return found;
+    };
+    if (base === 'metainfo.yaml' || base === 'metainfo.yml') return 'xp';
+    if (has('title') && (has('logsource') || has('detection') || has('correlation') || has('filter'))) return 'sigma';
+    if (has('ContentRelations') || (has('ObjectId') && has('ExpertContext'))) return 'xp';
+    if (has('relevantTechniques') || has('requiredDataConnectors') || (has('queryFrequency') && has('query'))) return 'sentinel';
+    if (has('tags') && (has('search') || has('data_source'))) return 'splunk';
     return rulesOnly ? undefined : 'text';
   }
   if (extension === '.toml') {

@@ -83,8 +83,3 @@ function readLogSource(root: YAMLMap, lines: LineIndex, rule: RuleDocument): voi
   }
   if (source.category || source.product || source.service) rule.logSources.push(source);
 }
-
-/** Whether YAML documents look like a Sigma rule: a title and a logsource/detection (or a correlation or filter). */
-export function looksLikeSigma(keys: ReadonlySet<string>): boolean {
-  return keys.has('title') && (keys.has('detection') || keys.has('logsource') || keys.has('correlation') || keys.has('filter'));
-}

@@ -18,6 +18,8 @@ interface ScalarToken {
   end: number;
 }
 
+/** A newline followed by a line that starts at column 0 and is neither blank nor a comment. */
+const NEXT_TOP_LEVEL = /\n(?=[^ \r\n#])/g;
 const KEY_LINE = /^([A-Za-z_][\w.-]*)[ ]*:(?:[ ]+(.*))?$/;
 const IDENTITY_KEYS = new Set(['title', 'id', 'status', 'level']);
 const SPECIAL_START = /^[&*!|>%@`{[]/;
@@ -64,7 +66,6 @@ export function scanSigma(uri: string, text: string): RuleDocument | undefined {
 function scan(uri: string, text: string): RuleDocument {
   if (text.charCodeAt(0) === 0xfeff || text.includes('\t')) throw new GiveUp();
   const rule = emptyRuleDocument(uri, 'sigma');
-  const lines = text.split('\n');
   let documentIndex = 0;
   let documentHasContent = false;
   let section: Section = 'other';
@@ -95,9 +96,28 @@ function scan(uri: string, text: string): RuleDocument {
     rule.references.push(reference);
   };
 
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
+  // Lines are walked by offset. Inside a section we do not read (detection, description…: most of a
+  // rule) the walk jumps with one regular-expression search to the next line at column 0.
+  let i = 0;
+  let start = 0;
+  const advance = (end: number) => {
+    if (section !== 'other') {
+      start = end + 1;
+      i++;
+      return;
+    }
+    NEXT_TOP_LEVEL.lastIndex = end;
+    const next = NEXT_TOP_LEVEL.exec(text);
+    const to = next ? next.index + 1 : text.length + 1;
+    for (let p = end; p >= 0 && p < to; p = text.indexOf('\n', p + 1)) i++;
+    start = to;
+  };
+  const processLine = (lineStart: number, end: number, lineNumber: number): void => {
+    const contentEnd = end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    let first = lineStart;
+    while (first < contentEnd && text.charCodeAt(first) === 32) first++;
+    if (first === contentEnd || text.charCodeAt(first) === 35 /* # */) return;
+    const line = text.slice(lineStart, contentEnd);
     if (line.startsWith('---')) {
       if (line.trim() !== '---') throw new GiveUp();
       finishLogSource();
@@ -105,11 +125,11 @@ function scan(uri: string, text: string): RuleDocument {
       documentHasContent = true;
       keysInDocument = new Set();
       section = 'other';
-      continue;
+      return;
     }
     if (line.startsWith('...') || line.startsWith('%')) throw new GiveUp();
     const trimmed = line.trimStart();
-    if (!trimmed || trimmed.startsWith('#')) continue;
+    if (!trimmed || trimmed.startsWith('#')) return;
     const indent = line.length - trimmed.length;
 
     if (indent === 0 && !trimmed.startsWith('- ') && trimmed !== '-') {
@@ -125,13 +145,13 @@ function scan(uri: string, text: string): RuleDocument {
       if (key === 'tags') {
         section = 'tags';
         tagItemIndent = -1;
-        if (value && !value.startsWith('#')) scanFlowTags(line, line.indexOf(rest), i, addTag);
+        if (value && !value.startsWith('#')) scanFlowTags(line, line.indexOf(rest), lineNumber, addTag);
       } else if (key === 'logsource') {
         if (value && !value.startsWith('#')) throw new GiveUp();
         section = 'logsource';
         logSourceIndent = -1;
         lastFieldTracked = false;
-        logSource = { range: { start: { line: i, character: 0 }, end: { line: i, character: key.length } } };
+        logSource = { range: { start: { line: lineNumber, character: 0 }, end: { line: lineNumber, character: key.length } } };
       } else if (IDENTITY_KEYS.has(key)) {
         if (!value || value.startsWith('#')) throw new GiveUp();
         const token = scalar(line, line.length - rest.length);
@@ -141,7 +161,7 @@ function scan(uri: string, text: string): RuleDocument {
         rule.identity[field] ??= token.value;
         section = 'identity';
       }
-      continue;
+      return;
     }
 
     // An indented line after title/id/status/level continues a multi-line scalar.
@@ -151,7 +171,7 @@ function scan(uri: string, text: string): RuleDocument {
       if (!trimmed.startsWith('- ') || (tagItemIndent >= 0 && indent !== tagItemIndent)) throw new GiveUp();
       tagItemIndent = indent;
       const token = scalar(line, indent + 2);
-      addTag(token, i);
+      addTag(token, lineNumber);
     } else if (section === 'logsource') {
       if (indent === 0) throw new GiveUp(); // a sequence at column 0 under logsource
       if (logSourceIndent < 0) logSourceIndent = indent;
@@ -159,19 +179,27 @@ function scan(uri: string, text: string): RuleDocument {
       if (indent > logSourceIndent) {
         // A nested value of another field (e.g. definition) is skipped; one of ours continues a scalar.
         if (lastFieldTracked) throw new GiveUp();
-        continue;
+        return;
       }
       const match = KEY_LINE.exec(trimmed);
       if (!match) throw new GiveUp();
       const [, field, rest = ''] = match;
       lastFieldTracked = field === 'category' || field === 'product' || field === 'service';
-      if (field !== 'category' && field !== 'product' && field !== 'service') continue;
+      if (field !== 'category' && field !== 'product' && field !== 'service') return;
       if (!rest.trim() || rest.trim().startsWith('#')) throw new GiveUp();
       const token = scalar(line, line.length - rest.length);
       if (NON_STRING_PLAIN.test(token.value) && rest.trim()[0] !== "'" && rest.trim()[0] !== '"') throw new GiveUp();
       if (logSource![field] !== undefined) throw new GiveUp();
       logSource![field] = token.value;
     }
+  };
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const lineStart = start;
+    processLine(lineStart, end, i);
+    // After the line: a key line may have changed the section, which decides how far to jump.
+    advance(end);
   }
   finishLogSource();
   return rule;

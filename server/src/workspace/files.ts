@@ -1,6 +1,6 @@
 // Finding and reading rule files: workspace-relative excludes (files.exclude + ttpLens.exclude),
 // candidate extensions, and the files we refuse to read (over 2 MB, binary).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 
@@ -13,21 +13,31 @@ export type ReadResult = { text: string } | { skipped: SkipReason; detail: strin
 
 /** Reads a candidate rule file, refusing huge and binary ones with a reason. */
 export function readRuleFile(file: string): ReadResult {
-  let size: number;
+  let fd: number;
   try {
-    size = statSync(file).size;
+    fd = openSync(file, 'r');
   } catch (error) {
     return { skipped: 'unreadable', detail: (error as Error).message };
   }
-  if (size > MAX_RULE_BYTES) return { skipped: 'large', detail: `${(size / 1048576).toFixed(1)} MB` };
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    // One open, fstat and read: the size is checked before anything is read.
+    const size = fstatSync(fd).size;
+    if (size > MAX_RULE_BYTES) return { skipped: 'large', detail: `${(size / 1048576).toFixed(1)} MB` };
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const content = bytes.subarray(0, read);
+    if (isBinary(content)) return { skipped: 'binary', detail: 'contains NUL bytes' };
+    return { text: content.toString('utf8') };
   } catch (error) {
     return { skipped: 'unreadable', detail: (error as Error).message };
+  } finally {
+    closeSync(fd);
   }
-  if (isBinary(bytes)) return { skipped: 'binary', detail: 'contains NUL bytes' };
-  return { text: bytes.toString('utf8') };
 }
 
 /** A NUL byte in the first 8 KB: what git and most editors take as "binary". */
@@ -69,7 +79,8 @@ export function excludeGlobs(filesExclude: Record<string, unknown> | undefined, 
  *  not followed, so link loops cannot trap the walk. */
 export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
   const files: string[] = [];
-  const walk = (directory: string) => {
+  // Paths are built by concatenation (not path.join/relative per entry): this walks every folder.
+  const walk = (directory: string, relativeDirectory: string) => {
     let entries;
     try {
       entries = readdirSync(directory, { withFileTypes: true });
@@ -77,15 +88,15 @@ export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
       return; // unreadable folder: nothing to index there
     }
     for (const entry of entries) {
-      const absolute = path.join(directory, entry.name);
-      const relative = path.relative(root, absolute).split(path.sep).join('/');
+      const absolute = `${directory}${path.sep}${entry.name}`;
+      const relative = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!exclude.excludesDirectory(relative)) walk(absolute);
+        if (!exclude.excludesDirectory(relative)) walk(absolute, relative);
       } else if (entry.isFile() && isRuleCandidate(entry.name) && !exclude.excludesFile(relative)) {
         files.push(absolute);
       }
     }
   };
-  walk(root);
+  walk(path.resolve(root), '');
   return files.sort();
 }

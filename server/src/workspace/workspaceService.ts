@@ -2,11 +2,11 @@
 // one file at a time from file-system events and open-document edits (the editor's text wins
 // while a document is open). No protocol code here: server.ts wires it to the connection.
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileUri, uriToPath } from '../uris';
 import type { FormatGlobs } from '../formats/detect';
 import type { RuleDocument } from '../formats/model';
 import { ExcludeMatcher, isRuleCandidate, listRuleFiles } from './files';
-import { indexFile } from './indexer';
+import { type FileOutcome, indexFile, indexFilesInBatches } from './indexer';
 import type { SkipReason } from './files';
 import { RuleIndex } from './ruleIndex';
 
@@ -65,15 +65,19 @@ export class WorkspaceService {
     const files = this.folders.flatMap((folder) => listRuleFiles(folder, this.exclude));
     const progress = await this.options.progress('Indexing rules');
     const started = performance.now();
-    const batch = 200;
+    let done = 0;
     try {
-      for (let start = 0; start < files.length; start += batch) {
-        if (run !== this.run) return;
-        for (const file of files.slice(start, start + batch)) this.indexFromDisk(file);
-        progress.report(Math.min(start + batch, files.length), files.length);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const present = new Set(files.map((f) => pathToFileURL(f).href));
+      await indexFilesInBatches(files, {
+        globs: this.globs,
+        isCancelled: () => run !== this.run, // superseded by a newer full index
+        onOutcomes: (outcomes) => {
+          for (const [file, outcome] of outcomes) this.apply(file, outcome);
+          done += outcomes.length;
+          progress.report(done, files.length);
+        },
+      });
+      if (run !== this.run) return;
+      const present = new Set(files.map((f) => fileUri(f)));
       for (const rule of [...this.index.all()]) if (!present.has(rule.uri) && !this.openRules.has(rule.uri)) this.index.delete(rule.uri);
       for (const rule of this.openRules.values()) this.applyOpenRule(rule);
       this.options.log(`Indexed ${this.index.size} rule files of ${files.length} candidates in ${Math.round(performance.now() - started)} ms.`);
@@ -87,7 +91,7 @@ export class WorkspaceService {
   /** A watched file was created or changed on disk. Open documents keep the editor's version. */
   fileChanged(uri: string): void {
     if (this.openRules.has(uri) || !uri.startsWith('file:')) return;
-    const file = fileURLToPath(uri);
+    const file = uriToPath(uri);
     if (!this.inWorkspace(file) || !isRuleCandidate(file)) return;
     this.indexFromDisk(file);
     this.reportSkips();
@@ -108,7 +112,7 @@ export class WorkspaceService {
   /** Indexes an open document's parse when it belongs to the workspace (folders may be configured
    *  after the first documents open, so a full index applies them again). */
   private applyOpenRule(rule: RuleDocument): void {
-    if (!rule.uri.startsWith('file:') || !this.inWorkspace(fileURLToPath(rule.uri))) return;
+    if (!rule.uri.startsWith('file:') || !this.inWorkspace(uriToPath(rule.uri))) return;
     this.documentsParsed++;
     if (rule.format === 'text') this.index.delete(rule.uri);
     else this.index.set(rule);
@@ -118,16 +122,21 @@ export class WorkspaceService {
   documentClosed(uri: string): void {
     this.openRules.delete(uri);
     if (!uri.startsWith('file:')) return;
-    const file = fileURLToPath(uri);
+    const file = uriToPath(uri);
     if (existsSync(file) && this.inWorkspace(file) && isRuleCandidate(file)) this.indexFromDisk(file);
     else this.index.delete(uri);
   }
 
   private indexFromDisk(file: string): void {
-    const uri = pathToFileURL(file).href;
+    this.apply(file, undefined);
+  }
+
+  /** Records a file's index outcome (read here when not given), unless the file is open. */
+  private apply(file: string, given: FileOutcome | undefined): void {
+    const uri = fileUri(file);
     if (this.openRules.has(uri)) return;
     this.filesRead++;
-    const outcome = indexFile(file, this.globs);
+    const outcome = given ?? indexFile(file, this.globs);
     this.skipped.delete(file);
     if ('rule' in outcome) {
       this.index.set(outcome.rule);

@@ -1,0 +1,15 @@
+// File paths ↔ URIs the way VS Code writes them (vscode-uri), so the index's URIs equal the URIs of
+// documents the editor opens — Node's pathToFileURL encodes characters such as `!`, `(` or `@`
+// differently, which would make one file two entries.
+import { URI } from 'vscode-uri';
+
+/** Paths made only of these characters need no encoding: the URI is the path behind "file://". */
+const SAFE_PATH = /^\/[A-Za-z0-9._\-/]*$/;
+
+export function fileUri(path: string): string {
+  return SAFE_PATH.test(path) ? `file://${path}` : URI.file(path).toString();
+}
+
+export function uriToPath(uri: string): string {
+  return URI.parse(uri).fsPath;
+}
