@@ -153,9 +153,22 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
 
 /** Runs a command from the command palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  for (let attempt = 1; ; attempt++) {
+    // A focused webview swallows F1 now and then (it forwards keys to the workbench asynchronously),
+    // so give the focus back to the workbench first and retry when the palette does not appear.
+    await page.evaluate(() => {
+      const active = (globalThis as any).document.activeElement;
+      if (active?.tagName === 'IFRAME') active.blur();
+    });
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor();
