@@ -136,7 +136,7 @@ export async function verifyInputs(inputs: readonly CacheInput[]): Promise<boole
   for (const input of inputs) {
     try {
       const hash = createHash('sha1');
-      for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+      for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 16 })) hash.update(chunk as Buffer);
       if (hash.digest('hex') !== input.contentHash) return false;
     } catch {
       return false;
