@@ -122,7 +122,10 @@ try {
   process.exitCode = 1;
 }
 const seconds = Math.round((Date.now() - started) / 1000);
-const header = `Machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}, ${info.platform}; ${info.date.slice(0, 10)}. Medians of ${REPS.corpus} fresh processes (corpus), ${REPS.index} (index; baseline ${REPS.baselineIndex}), ${COUNT} requests after warm-up (latency). ${seconds} s.`;
+const repetitions = only === 'e2e'
+  ? 'Median of 5 runs in one code-server session.'
+  : `Medians of ${REPS.corpus} fresh processes (corpus), ${REPS.index} (index; baseline ${REPS.baselineIndex}; scale ${REPS.scale}), ${COUNT} requests after warm-up (latency).`;
+const header = `Machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}, ${info.platform}; ${info.date.slice(0, 10)}. ${repetitions} ${seconds} s.`;
 console.log(`\n${header}\n\n${table(rows)}\n`);
 for (const r of rows) if (r.note) console.log(`- ${r.metric}: ${r.note}`);
 const file = path.join(ROOT, 'bench', only === 'e2e' ? 'results-e2e.json' : 'results.json');
