@@ -2,12 +2,12 @@
 // packaged .vsix installed, driven by Playwright in Debian's Chromium. Waits on readiness signals
 // (the workbench, TTP Lens's status-bar item), never on fixed sleeps.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/paths';
+import { tempDir } from '../support/temp';
 
 export const CODE_SERVER_DIR = process.env.TTPLENS_CODE_SERVER_DIR ?? path.join(REPO_ROOT, '.vscode-test', 'code-server');
 const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -92,7 +92,7 @@ const QUIET_SETTINGS = {
 /** Installs the .vsix into a fresh extensions folder, starts code-server and opens the workspace in Chromium. */
 export async function startSession(options: SessionOptions): Promise<Session> {
   checkPrerequisites();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'ttplens-e2e-'));
+  const home = tempDir('ttplens-e2e-');
   const extensionsDir = path.join(home, 'extensions');
   const userDataDir = path.join(home, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -265,7 +265,7 @@ export async function withFailureScreenshot(page: Page, name: string, body: () =
 
 /** A fresh copy of a fixture folder, so tests never modify the repository. */
 export function copyWorkspace(fixture: string): string {
-  const target = mkdtempSync(path.join(os.tmpdir(), 'ttplens-ws-'));
+  const target = tempDir('ttplens-ws-');
   execFileSync('cp', ['-r', `${fixture}/.`, target]);
   return target;
 }

@@ -1,15 +1,15 @@
 // Bad bundles each give a clear message naming the file and the problem; the cache is rebuilt when
 // stale or corrupt, never trusted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { BundleError } from '../../server/src/corpus/bundleFile';
 import { cacheFileFor } from '../../server/src/corpus/cache';
 import { loadCorpus, resolveStixPaths } from '../../server/src/corpus/load';
+import { tempDir } from '../support/temp';
 
-const temp = mkdtempSync(path.join(os.tmpdir(), 'ttplens-bundles-'));
+const temp = tempDir('ttplens-bundles-');
 
 function write(name: string, content: unknown): string {
   const file = path.join(temp, name);
@@ -107,7 +107,7 @@ describe('corpus cache', () => {
     });
 
   test('second load comes from the cache and equals the first', () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
     const first = loadCorpus([file], { cacheDir });
     const second = loadCorpus([file], { cacheDir });
@@ -117,7 +117,7 @@ describe('corpus cache', () => {
   });
 
   test('a changed bundle makes the cache stale', () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
     loadCorpus([file], { cacheDir });
     writeFileSync(file, JSON.stringify({ type: 'bundle', objects: [technique('T1001', 'Renamed')] }));
@@ -128,7 +128,7 @@ describe('corpus cache', () => {
   });
 
   test('same content with a new mtime is re-hashed and still a hit; verifyContent re-hashes anyway', () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
     loadCorpus([file], { cacheDir });
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
@@ -137,7 +137,7 @@ describe('corpus cache', () => {
   });
 
   test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const cacheDir = tempDir('ttplens-cache-');
     const file = write('described.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
     loadCorpus([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
@@ -150,7 +150,7 @@ describe('corpus cache', () => {
   });
 
   test('a corrupt cache is detected and rebuilt', () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-cache-'));
+    const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
     loadCorpus([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);

@@ -1,8 +1,7 @@
 // The workspace index: file selection (excludes, large and binary files), the incremental rule
 // index, and the service that keeps it current — one file at a time.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -13,12 +12,13 @@ import { RuleIndex } from '../../server/src/workspace/ruleIndex';
 import { WorkspaceService } from '../../server/src/workspace/workspaceService';
 import { fileUri } from '../../server/src/uris';
 import { URI } from 'vscode-uri';
+import { tempDir } from '../support/temp';
 
 const rule = (title: string, ...techniques: string[]) =>
   `title: ${title}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  sel: {a: b}\n  condition: sel\ntags:\n${techniques.map((t) => `  - attack.${t.toLowerCase()}\n`).join('')}`;
 
 function workspace(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'ttplens-ws-'));
+  const root = tempDir('ttplens-ws-');
   mkdirSync(path.join(root, 'rules', 'windows'), { recursive: true });
   mkdirSync(path.join(root, 'node_modules', 'pkg'), { recursive: true });
   mkdirSync(path.join(root, 'drafts'), { recursive: true });
@@ -41,7 +41,7 @@ describe('workspace files', () => {
   });
 
   test('huge, binary and empty files are skipped or empty, never thrown on', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ttplens-files-'));
+    const root = tempDir('ttplens-files-');
     const huge = path.join(root, 'huge.yml');
     writeFileSync(huge, `title: x\n${'#'.repeat(MAX_RULE_BYTES)}`);
     const binary = path.join(root, 'binary.yml');
