@@ -3,8 +3,8 @@
 // references are the union of its documents'.
 import { isMap, isScalar, isSeq, parseAllDocuments, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from './lineIndex';
-import { type AttackReference, emptyRuleDocument, type InsertionPoint, type LogSource, type RuleDocument } from './model';
-import { interpretSigmaTag, isAttackTag } from './sigmaTags';
+import { emptyRuleDocument, type InsertionPoint, type LogSource, type RuleDocument } from './model';
+import { isAttackTag, sigmaTagReference } from './sigmaTags';
 import { scalarText, yamlProblems } from './yamlUtil';
 
 export function parseSigma(uri: string, text: string): RuleDocument {
@@ -43,18 +43,7 @@ function readTags(root: YAMLMap, text: string, lines: LineIndex, documentIndex: 
     if (!isScalar(item) || typeof item.value !== 'string') continue;
     const located = scalarText(item as Scalar<string>, text);
     if (!located || !isAttackTag(located.text)) continue;
-    const meaning = interpretSigmaTag(located.text);
-    const reference: AttackReference = {
-      id: meaning.id,
-      kind: meaning.kind,
-      written: located.text,
-      form: 'sigmaTag',
-      range: lines.range(located.start, located.end),
-      key: 'tags',
-    };
-    if (meaning.malformed) reference.malformed = meaning.malformed;
-    if (documentIndex > 0) reference.documentIndex = documentIndex;
-    rule.references.push(reference);
+    rule.references.push(sigmaTagReference(located.text, lines.range(located.start, located.end), documentIndex));
   }
   rule.insertion ??= insertionAfterLastItem(tags.items, lines, tags.flow === true);
 }

@@ -5,9 +5,9 @@
 // aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
-import type { AttackReference, LogSource, RuleDocument } from './model';
+import type { LogSource, RuleDocument } from './model';
 import { emptyRuleDocument } from './model';
-import { interpretSigmaTag, isAttackTag } from './sigmaTags';
+import { isAttackTag, sigmaTagReference } from './sigmaTags';
 
 type Section = 'tags' | 'logsource' | 'identity' | 'other';
 
@@ -82,18 +82,7 @@ function scan(uri: string, text: string): RuleDocument {
 
   const addTag = (token: ScalarToken, line: number) => {
     if (!isAttackTag(token.value)) return;
-    const meaning = interpretSigmaTag(token.value);
-    const reference: AttackReference = {
-      id: meaning.id,
-      kind: meaning.kind,
-      written: token.value,
-      form: 'sigmaTag',
-      range: { start: { line, character: token.start }, end: { line, character: token.end } },
-      key: 'tags',
-    };
-    if (meaning.malformed) reference.malformed = meaning.malformed;
-    if (documentIndex > 0) reference.documentIndex = documentIndex;
-    rule.references.push(reference);
+    rule.references.push(sigmaTagReference(token.value, { start: { line, character: token.start }, end: { line, character: token.end } }, documentIndex));
   };
 
   // Lines are walked by offset. Inside a section we do not read (detection, description…: most of a

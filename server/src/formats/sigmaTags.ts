@@ -2,6 +2,8 @@
 // why a tag is malformed. Shared by the full YAML parser and the fast pre-scanner.
 import { ID_PREFIX_KIND } from '../corpus/ids';
 import type { ObjectKind } from '../corpus/model';
+import type { Range } from 'vscode-languageserver-types';
+import type { AttackReference } from './model';
 
 export interface SigmaTagMeaning {
   /** Canonical ID ("T1059.001", "G0007") or, for a tactic name, the name as written, lower-cased. */
@@ -67,4 +69,14 @@ function withProblem(meaning: SigmaTagMeaning, problem: string | undefined): Sig
 /** The canonical Sigma tag for an ATT&CK ID or tactic shortname: "attack.t1059.001", "attack.execution". */
 export function sigmaTagFor(idOrShortname: string): string {
   return `${SIGMA_ATTACK_PREFIX}${idOrShortname.toLowerCase()}`;
+}
+
+/** The reference a tag in a Sigma rule's `tags` makes, at `range` (in document `documentIndex` of a
+ *  multi-document file). */
+export function sigmaTagReference(tag: string, range: Range, documentIndex: number): AttackReference {
+  const meaning = interpretSigmaTag(tag);
+  const reference: AttackReference = { id: meaning.id, kind: meaning.kind, written: tag, form: 'sigmaTag', range, key: 'tags' };
+  if (meaning.malformed) reference.malformed = meaning.malformed;
+  if (documentIndex > 0) reference.documentIndex = documentIndex;
+  return reference;
 }
