@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, requireShared } from '../support/paths';
+import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, requireShared, SIGMAHQ_RULES } from '../support/paths';
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
@@ -22,6 +22,19 @@ describe('cli show', () => {
     assert.match(stdout, /Platforms: Windows, macOS, Linux/);
     assert.match(stdout, /DS0009 Process: Process Creation/);
     assert.match(stdout, /M1013 Application Developer Guidance/);
+  });
+
+  test('"used by" counts only what is there, in words', () => {
+    const { stdout } = cli('show', 'T1559', '--stix', requireShared(BUNDLE_18));
+    assert.match(stdout, /^Used by \d+ software and \d+ campaigns?\.$/m);
+  });
+
+  test('a reader that closes the pipe early (| head) is no error', () => {
+    // A shell pipeline: the CLI's stdout is a pipe whose reader exits after the first line.
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${path.join(DIST, 'cli.js')}" coverage "${requireShared(SIGMAHQ_RULES)}" --format json --stix "${requireShared(BUNDLE_18)}" | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    assert.equal(result.stderr, '');
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout.split('\n').filter(Boolean).length, 1);
   });
 
   test('--json prints the same facts as data', () => {

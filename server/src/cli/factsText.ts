@@ -1,5 +1,5 @@
 // ObjectFacts → plain text for the terminal (the CLI's `show`).
-import type { ObjectFacts, ObjectRef } from '../corpus/facts';
+import { type ObjectFacts, type ObjectRef, usedBySentence } from '../corpus/facts';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
 
 const WIDTH = 100;
@@ -70,6 +70,6 @@ export function factsToText(facts: ObjectFacts, versionLabel: string): string {
   lines.push(...list('Data components', (facts.components ?? []).map(refLine)));
   lines.push(...list('Log sources', (facts.logSources ?? []).map((l) => `${l.name} ${l.channel}`)));
   if (facts.techniques && ref.kind !== 'technique') lines.push(...list(`Techniques (${facts.techniques.length})`, facts.techniques.map(refLine)));
-  if (facts.usedBy) lines.push('', `Used by ${facts.usedBy.groups} groups, ${facts.usedBy.software} software, ${facts.usedBy.campaigns} campaigns.`);
+  if (facts.usedBy) lines.push('', usedBySentence(facts.usedBy));
   return lines.join('\n');
 }

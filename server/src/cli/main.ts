@@ -171,4 +171,9 @@ function coverage(args: string[], options: CommonOptions): number {
   return 0;
 }
 
+// `ttp-lens search x | head`: the reader closing the pipe is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = main(process.argv.slice(2));

@@ -217,3 +217,14 @@ function addTechniqueFacts(corpus: Corpus, technique: AttackObject, facts: Objec
   const detectionText = corpus.detectionText(technique);
   if (detectionText) facts.detectionText = detectionText;
 }
+
+/** "Used by 2 groups, 11 software and 1 campaign." — the counts that are not zero. */
+export function usedBySentence(usedBy: NonNullable<ObjectFacts['usedBy']>): string {
+  const parts = [
+    usedBy.groups ? `${usedBy.groups} group${usedBy.groups === 1 ? '' : 's'}` : '',
+    usedBy.software ? `${usedBy.software} software` : '',
+    usedBy.campaigns ? `${usedBy.campaigns} campaign${usedBy.campaigns === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  if (!parts.length) return 'No group, software or campaign in this release is known to use it.';
+  return `Used by ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}.`;
+}

@@ -1,5 +1,5 @@
 // ObjectFacts → Markdown for hovers and completion documentation.
-import type { ObjectFacts, ObjectRef } from '../corpus/facts';
+import { type ObjectFacts, type ObjectRef, usedBySentence } from '../corpus/facts';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
 
 export interface MarkdownOptions {
@@ -91,7 +91,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
     lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${verb}: none in this release._`);
   }
   if (facts.usedBy && (facts.usedBy.groups || facts.usedBy.software || facts.usedBy.campaigns)) {
-    lines.push('', `Used by ${facts.usedBy.groups} groups, ${facts.usedBy.software} software, ${facts.usedBy.campaigns} campaigns.`);
+    lines.push('', usedBySentence(facts.usedBy));
   }
   if (options.workspaceLines?.length) lines.push('', ...options.workspaceLines);
   if (ref.url) lines.push('', `[Open ${escapeMarkdown(ref.id)} on attack.mitre.org](${ref.url})`);
