@@ -2,8 +2,9 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FormatGlobs } from './formats/detect';
 import { LineIndex } from './formats/lineIndex';
-import type { RuleDocument } from './formats/model';
+import { emptyRuleDocument, type RuleDocument } from './formats/model';
 import { parseRule } from './formats/parse';
+import { MAX_RULE_BYTES } from './workspace/files';
 
 interface Entry {
   version: number;
@@ -20,7 +21,8 @@ export class RuleDocumentCache {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const entry = { version: document.version, rule: parseRule(document.uri, text, this.globs(), document.languageId), lines: new LineIndex(text) };
+    const rule = isTooLarge(text) ? tooLargeRule(document.uri, text) : parseRule(document.uri, text, this.globs(), document.languageId);
+    const entry = { version: document.version, rule, lines: new LineIndex(text) };
     this.entries.set(document.uri, entry);
     return entry;
   }
@@ -40,4 +42,21 @@ export class RuleDocumentCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/** Over the size the workspace index skips, a document is not parsed either: a 3 MB YAML file takes
+ *  ~400 ms to parse, on every keystroke. (UTF-8 takes at most 3 bytes per UTF-16 unit.) */
+function isTooLarge(text: string): boolean {
+  return text.length * 3 > MAX_RULE_BYTES && Buffer.byteLength(text) > MAX_RULE_BYTES;
+}
+
+function tooLargeRule(uri: string, text: string): RuleDocument {
+  const rule = emptyRuleDocument(uri, 'text');
+  const firstLineEnd = text.search(/\r?\n|$/);
+  rule.problems.push({
+    message: `TTP Lens does not read files over ${MAX_RULE_BYTES / 1048576} MB (this one is ${(Buffer.byteLength(text) / 1048576).toFixed(1)} MB): no ATT&CK hover, completion or checks here.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(firstLineEnd, 200) } },
+    severity: 'information',
+  });
+  return rule;
 }

@@ -125,6 +125,21 @@ describe('lsp: formats (v18.1)', () => {
       toml.replace('id = "T1059.00"\nname = "Wrong"', 'id = "T1059.001"\nreference = "https://attack.mitre.org/techniques/T1059/001/"\nname = "PowerShell"'),
     );
   });
+  test('a document over 2 MB is not parsed: one information at its first line, no hover; the server keeps answering', async () => {
+    let text = 'title: Huge\nlogsource:\n  category: process_creation\n  product: windows\ntags:\n  - attack.t1059.001\ndetection:\n  selection:\n    CommandLine|contains:\n';
+    while (text.length < 2.5 * 1048576) text += "      - 'powershell -enc AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'\n";
+    text += '  condition: selection\n';
+    const uri = await open('huge.yml', text);
+    const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].code, 'ttp.parse');
+    assert.equal(diagnostics[0].severity, 3); // Information
+    assert.match(String(diagnostics[0].message), /does not read files over 2 MB \(this one is 2\.5 MB\)/);
+    assert.deepEqual(diagnostics[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 'title: Huge'.length } });
+    assert.equal(await client.hover(uri, positionOf(text, 'attack.t1059.001', 8)), null);
+    const smallUri = await open('small.md', 'See T1059.001.', 'markdown');
+    assert.ok(await client.hover(smallUri, { line: 0, character: 6 }), 'the server answers after the huge document');
+  });
 });
 
 describe('lsp: data-source hover with v17.1', () => {

@@ -83,7 +83,7 @@ export interface RuleIdentity {
 export interface ParseProblem {
   message: string;
   range: Range;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'information';
 }
 
 /** Where an edit that adds a reference goes (for "add the missing tactic tag" and snippets). */
