@@ -440,6 +440,27 @@ describe('formats: bad input', () => {
     assert.equal(results.get(huge.sentinel[0])!.references.length, 4);
     const bigString = results.get(huge.elastic[1])!;
     assert.equal(bigString.problems.length, 1);
-    assert.match(bigString.problems[0].message, /^TOML: /);
+    assert.match(bigString.problems[0].message, /^TOML: the document is nested too deeply \(or holds a string too long\) to read$/);
+  });
+
+  test('hostile nesting: one clear problem instead of a stack overflow, repeated errors capped', () => {
+    const deepFlow = `title: x\nlogsource: {}\ntags:\n  - attack.t1059\ndetection:\n  a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const sigma = parseRule('file:///r/deep.yml', deepFlow);
+    assert.equal(sigma.format, 'sigma');
+    assert.ok(sigma.problems.length >= 1);
+    assert.ok(sigma.problems.every((p) => p.message === 'YAML: the document is nested too deeply to read'), JSON.stringify(sigma.problems.map((p) => p.message)));
+
+    // 50,000 unclosed '[' give a thousand copies of one parser error: five are shown, the fifth counts the rest.
+    const sentinel = parseSentinel('file:///r/deep.yaml', `relevantTechniques: ${'['.repeat(50_000)}\nqueryFrequency: 1h\nquery: x\n`);
+    const byMessage = new Map<string, number>();
+    for (const problem of sentinel.problems) {
+      const key = problem.message.replace(/ \(and \d+ more like it further on\)$/, '');
+      byMessage.set(key, (byMessage.get(key) ?? 0) + 1);
+    }
+    assert.ok([...byMessage.values()].every((n) => n <= 5), JSON.stringify([...byMessage]));
+    assert.ok(sentinel.problems.some((p) => /\(and \d{3,} more like it further on\)$/.test(p.message)));
+
+    const toml = parseElastic('file:///r/deep.toml', `[rule]\nname = "x"\n[[rule.threat]]\nx = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    assert.deepEqual(toml.problems.map((p) => p.message), ['TOML: the document is nested too deeply (or holds a string too long) to read']);
   });
 });

@@ -75,7 +75,7 @@ function parseWithRecovery(text: string, lines: LineIndex, rule: RuleDocument): 
     const at = typeof e.index === 'number' ? Math.max(0, Math.min(e.index, text.length)) : 0;
     const end = at < text.length && text[at] !== '\n' && text[at] !== '\r' ? at + 1 : at;
     // Not a ParseError: the parser itself failed (0.10 overflows the stack on strings over ~120k characters).
-    const message = typeof e.index === 'number' ? `TOML: ${e.message}` : `TOML: the parser could not read this file (${e.message ?? String(error)})`;
+    const message = typeof e.index === 'number' ? `TOML: ${e.message}` : /Maximum call stack size exceeded/.test(String(e.message)) ? 'TOML: the document is nested too deeply (or holds a string too long) to read' : `TOML: the parser could not read this file (${e.message ?? String(error)})`;
     rule.problems.push({ message, range: lines.range(at, end), severity: 'error' });
     // The parser reports some errors a line late (an unterminated `[[table]` at the next line):
     // try without the error line, then without the line before it too.

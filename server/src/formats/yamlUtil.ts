@@ -20,16 +20,37 @@ export function scalarText(node: Scalar, text: string): { text: string; start: n
 /** The parser's own messages, at the parser's own ranges, without the code frame it appends. */
 export function yamlProblems(document: Document.Parsed, lines: LineIndex): ParseProblem[] {
   const problems: ParseProblem[] = [];
+  // Hostile input (a 50,000-deep flow sequence) yields a thousand copies of one error: keep the
+  // first few of each message, the last of them counting the rest.
+  const shown = new Map<string, ParseProblem[]>();
+  const hidden = new Map<ParseProblem, number>();
   const add = (list: readonly { message: string; pos: [number, number] }[], severity: ParseProblem['severity']) => {
     for (const error of list) {
-      const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
+      const message = readableYamlError(error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, ''));
+      const same = shown.get(message) ?? [];
+      if (same.length === MAX_SAME_PROBLEM) {
+        const last = same[same.length - 1];
+        hidden.set(last, (hidden.get(last) ?? 0) + 1);
+        continue;
+      }
       const end = Math.max(error.pos[1], error.pos[0] + 1);
-      problems.push({ message: `YAML: ${message}`, range: lines.range(error.pos[0], end), severity });
+      const problem: ParseProblem = { message: `YAML: ${message}`, range: lines.range(error.pos[0], end), severity };
+      same.push(problem);
+      shown.set(message, same);
+      problems.push(problem);
     }
   };
   add(document.errors, 'error');
   add(document.warnings, 'warning');
+  for (const [problem, count] of hidden) problem.message += ` (and ${count} more like it further on)`;
   return problems;
+}
+
+const MAX_SAME_PROBLEM = 5;
+
+/** The yaml package reports a stack overflow on deeply nested input as its message. */
+function readableYamlError(message: string): string {
+  return /Maximum call stack size exceeded/.test(message) ? 'the document is nested too deeply to read' : message;
 }
 
 /** The value node under a key path in nested maps ("tags", "mitre_attack_id"), if any. */
