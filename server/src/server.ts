@@ -65,7 +65,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const diagnostics = new DiagnosticsPublisher(connection, state);
 
   let indexChangedTimer: NodeJS.Timeout | undefined;
-  workspace.index.onChange(() => {
+  workspace.index.onChange((change) => {
+    if (!change.coverageChanged) return;
     // Debounced: a first index or a bulk change sends one notification, not thousands.
     clearTimeout(indexChangedTimer);
     indexChangedTimer = setTimeout(() => {

@@ -175,24 +175,48 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
-/** Puts the cursor inside the first occurrence of `text` in the visible editor. */
+/** Puts the cursor inside the first occurrence of `text` in the visible editor, `offsetChars` into it.
+ *  The point is measured in the page in one step (Monaco re-renders lines while it colours them, so
+ *  an element found first and measured later may be gone), and measured again until it is visible. */
 export async function clickInText(page: Page, text: string, offsetChars = 2, scope = '.monaco-editor'): Promise<void> {
   const line = page.locator(`${scope} .view-line`, { hasText: text }).first();
-  await line.waitFor();
-  const spans = line.locator('span span');
-  const count = await spans.count();
-  for (let i = 0; i < count; i++) {
-    const span = spans.nth(i);
-    const content = (await span.textContent()) ?? '';
-    const at = content.indexOf(text);
-    if (at < 0) continue;
-    const box = (await span.boundingBox())!;
-    const charWidth = box.width / Math.max(1, content.length);
-    await page.mouse.click(box.x + charWidth * (at + offsetChars + 0.5), box.y + box.height / 2);
-    return;
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    await line.waitFor();
+    const point = await line
+      .evaluate((element: any, [needle, offset]: [string, number]) => {
+        const doc = element.ownerDocument;
+        const walker = doc.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */);
+        const nodes: [any, number][] = [];
+        let all = '';
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          nodes.push([node, all.length]);
+          all += node.textContent.replace(/\u00a0/g, ' '); // Monaco renders spaces as NBSP
+        }
+        const at = all.indexOf(needle);
+        if (at < 0) return null;
+        // An offset at or past the end of `needle` means right after its last character.
+        const after = offset >= needle.length;
+        const target = at + Math.min(offset, needle.length - 1);
+        for (const [node, start] of nodes) {
+          if (target >= start + node.textContent.length) continue;
+          const range = doc.createRange();
+          range.setStart(node, target - start);
+          range.setEnd(node, target - start + 1);
+          const box = range.getBoundingClientRect();
+          if (box.width <= 0) return null;
+          return { x: after ? box.right - 1 : box.x + box.width / 2, y: box.y + box.height / 2 };
+        }
+        return null;
+      }, [text, offsetChars] as [string, number])
+      .catch(() => null); // the line was re-rendered while being measured
+    if (point) {
+      await page.mouse.click(point.x, point.y);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`"${text}" is not visible in ${scope}`);
+    await page.waitForTimeout(100);
   }
-  const box = (await line.boundingBox())!;
-  await page.mouse.click(box.x + 60, box.y + box.height / 2);
 }
 
 /** Shows the hover at the cursor (editor.action.showHover) and returns its text once it contains `expected`. */

@@ -70,6 +70,22 @@ describe('rule index', () => {
     assert.equal(index.deleteUnder('file:///dir'), 1);
     assert.equal(index.size, 1);
   });
+
+  test('a re-parse that changes nothing coverage shows (a keystroke in a description) is not a coverage change', () => {
+    const index = new RuleIndex();
+    const changes: boolean[] = [];
+    index.onChange((change) => changes.push(change.coverageChanged));
+    const text = rule('A', 'T1059.001');
+    index.set(parseSigma('file:///a.yml', text));
+    index.set(parseSigma('file:///a.yml', text.replace('title: A', 'title: A\ndescription: typing')));
+    index.set(parseSigma('file:///a.yml', text.replace('title: A', 'title: A\ndescription: typing more')));
+    index.set(parseSigma('file:///a.yml', text.replace('T1059.001', 'T1059.003')));
+    index.set(parseSigma('file:///a.yml', text.replace('title: A', 'title: B').replace('T1059.001', 'T1059.003')));
+    index.delete('file:///a.yml');
+    // new, lines moved, same lines, new technique, new title, deleted
+    assert.deepEqual(changes, [true, true, false, true, true, true]);
+    assert.equal(index.get('file:///a.yml'), undefined);
+  });
 });
 
 describe('workspace service', () => {

@@ -6,6 +6,9 @@ import type { AttackReference, RuleDocument } from '../formats/model';
 export interface IndexChange {
   uri: string;
   kind: 'set' | 'delete';
+  /** Whether what coverage views show of the rule changed: false for a re-parse that moved nothing
+   *  but text inside lines (a keystroke in a description), so views need not refresh. */
+  coverageChanged: boolean;
 }
 
 export class RuleIndex {
@@ -45,6 +48,8 @@ export class RuleIndex {
   }
 
   set(rule: RuleDocument): void {
+    const previous = this.rules.get(rule.uri);
+    const coverageChanged = !previous || coverageSignature(previous) !== coverageSignature(rule);
     this.removeEntries(rule.uri);
     this.rules.set(rule.uri, rule);
     for (const key of keysOf(rule)) {
@@ -52,14 +57,14 @@ export class RuleIndex {
       if (!uris) this.byId.set(key, (uris = new Set()));
       uris.add(rule.uri);
     }
-    this.changed({ uri: rule.uri, kind: 'set' });
+    this.changed({ uri: rule.uri, kind: 'set', coverageChanged });
   }
 
   delete(uri: string): boolean {
     if (!this.rules.has(uri)) return false;
     this.removeEntries(uri);
     this.rules.delete(uri);
-    this.changed({ uri, kind: 'delete' });
+    this.changed({ uri, kind: 'delete', coverageChanged: true });
     return true;
   }
 
@@ -94,6 +99,15 @@ export class RuleIndex {
 
 export function techniqueReferences(rule: RuleDocument): AttackReference[] {
   return rule.references.filter((r) => r.kind === 'technique');
+}
+
+/** What the coverage views show of a rule: its format and identity, its references (with the line
+ *  each is on, where "open the rule at the reference" goes) and its log sources. */
+function coverageSignature(rule: RuleDocument): string {
+  const references = rule.references.map((r) => `${r.kind}:${r.id}:${r.tactic ?? ''}:${r.range.start.line}`).join(',');
+  const sources = rule.logSources.map((l) => `${l.category ?? ''}/${l.product ?? ''}/${l.service ?? ''}/${l.name ?? ''}/${l.provider ?? ''}/${l.eventId ?? ''}`).join(',');
+  const { id, title, status, level, folder } = rule.identity;
+  return JSON.stringify([rule.format, id, title, status, level, folder, references, sources]);
 }
 
 /** Index keys of a rule's well-formed ID references (tactics written by name are not IDs). */
