@@ -70,6 +70,9 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Environment of code-server and therefore of the extension host and language server. */
   env?: Record<string, string | undefined>;
+  /** Instead of installing the .vsix: load the extension from this folder as a development extension
+   *  and run the mocha suite at `extensionTestsPath` in its extension host (as test-electron does). */
+  extensionTests?: { extensionDevelopmentPath: string; extensionTestsPath: string };
 }
 
 const QUIET_SETTINGS = {
@@ -97,7 +100,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const userDataDir = path.join(home, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
-  execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', findVsix()], { stdio: 'pipe' });
+  if (!options.extensionTests) execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', findVsix()], { stdio: 'pipe' });
 
   const port = await freePort();
   const log: string[] = [];
@@ -108,7 +111,15 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   );
   codeServer.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
   codeServer.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
+  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
+  if (options.extensionTests) {
+    // The workbench's `payload` parameter carries what desktop VS Code takes as command-line flags;
+    // paths are URIs on the remote (code-server) side.
+    const remote = (file: string) => `vscode-remote://127.0.0.1:${port}${file}`;
+    const { extensionDevelopmentPath, extensionTestsPath } = options.extensionTests;
+    const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)], ['extensionTestsPath', remote(extensionTestsPath)]];
+    url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  }
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, codeServer, log);
 
   const browser = await chromium.launch({
