@@ -11,6 +11,10 @@ export type SkipReason = 'large' | 'binary' | 'unreadable';
 
 export type ReadResult = { text: string } | { skipped: SkipReason; detail: string };
 
+/** One read buffer for all files (reads are synchronous, so it is never shared): a whole-workspace
+ *  index then allocates the texts only, not a buffer per file as well. Grows up to MAX_RULE_BYTES. */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** Reads a candidate rule file, refusing huge and binary ones with a reason. */
 export function readRuleFile(file: string): ReadResult {
   let fd: number;
@@ -23,14 +27,14 @@ export function readRuleFile(file: string): ReadResult {
     // One open, fstat and read: the size is checked before anything is read.
     const size = fstatSync(fd).size;
     if (size > MAX_RULE_BYTES) return { skipped: 'large', detail: `${(size / 1048576).toFixed(1)} MB` };
-    const bytes = Buffer.allocUnsafe(size);
+    if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.min(MAX_RULE_BYTES, Math.max(size, readBuffer.length * 2)));
     let read = 0;
     while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read);
+      const n = readSync(fd, readBuffer, read, size - read, read);
       if (n === 0) break;
       read += n;
     }
-    const content = bytes.subarray(0, read);
+    const content = readBuffer.subarray(0, read);
     if (isBinary(content)) return { skipped: 'binary', detail: 'contains NUL bytes' };
     return { text: content.toString('utf8') };
   } catch (error) {
