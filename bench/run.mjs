@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { e2eHover } from './e2e.mjs';
 import { COUNT, latency } from './latency.mjs';
-import { BUNDLE_18, child, machine, median, out, ROOT, row, SIGMAHQ, table } from './lib.mjs';
+import { BUNDLE_18, child, machine, median, ROOT, row, SIGMAHQ, table } from './lib.mjs';
 import { serverOn, syntheticWorkspace } from './memory.mjs';
 
 const only = process.argv[2];
@@ -107,7 +107,6 @@ async function e2eMetrics() {
 const started = Date.now();
 const info = machine();
 log(`machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}`);
-void out; // the compiled modules must exist: scripts/bench.mjs builds them first
 try {
   if (only === 'e2e') {
     await e2eMetrics();

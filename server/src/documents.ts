@@ -21,7 +21,8 @@ export class RuleDocumentCache {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const rule = isTooLarge(text) ? tooLargeRule(document.uri, text) : parseRule(document.uri, text, this.globs(), document.languageId);
+    const oversize = oversizeBytes(text);
+    const rule = oversize ? tooLargeRule(document.uri, text, oversize) : parseRule(document.uri, text, this.globs(), document.languageId);
     const entry = { version: document.version, rule, lines: new LineIndex(text) };
     this.entries.set(document.uri, entry);
     return entry;
@@ -44,17 +45,20 @@ export class RuleDocumentCache {
   }
 }
 
-/** Over the size the workspace index skips, a document is not parsed either: a 3 MB YAML file takes
- *  ~400 ms to parse, on every keystroke. (UTF-8 takes at most 3 bytes per UTF-16 unit.) */
-function isTooLarge(text: string): boolean {
-  return text.length * 3 > MAX_RULE_BYTES && Buffer.byteLength(text) > MAX_RULE_BYTES;
+/** The UTF-8 size of a document over the size the workspace index skips, which is not parsed either
+ *  (a 3 MB YAML file takes ~400 ms to parse, on every keystroke); undefined for others, which are
+ *  not measured: UTF-8 takes at most 3 bytes per UTF-16 unit. */
+function oversizeBytes(text: string): number | undefined {
+  if (text.length * 3 <= MAX_RULE_BYTES) return undefined;
+  const bytes = Buffer.byteLength(text);
+  return bytes > MAX_RULE_BYTES ? bytes : undefined;
 }
 
-function tooLargeRule(uri: string, text: string): RuleDocument {
+function tooLargeRule(uri: string, text: string, bytes: number): RuleDocument {
   const rule = emptyRuleDocument(uri, 'text');
   const firstLineEnd = text.search(/\r?\n|$/);
   rule.problems.push({
-    message: `TTP Lens does not read files over ${MAX_RULE_BYTES / 1048576} MB (this one is ${(Buffer.byteLength(text) / 1048576).toFixed(1)} MB): no ATT&CK hover, completion or checks here.`,
+    message: `TTP Lens does not read files over ${MAX_RULE_BYTES / 1048576} MB (this one is ${(bytes / 1048576).toFixed(1)} MB): no ATT&CK hover, completion or checks here.`,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(firstLineEnd, 200) } },
     severity: 'information',
   });

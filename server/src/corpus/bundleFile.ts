@@ -1,7 +1,7 @@
 // Reading one STIX bundle file: JSON syntax, bundle shape, ATT&CK domain and release version.
 // Every failure becomes a BundleError that names the file and says what is wrong with it.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BundleInfo } from './model';
 
@@ -92,6 +92,13 @@ export function parseBundleJson(file: string, json: unknown, contentHash: string
 
 export function hashBytes(bytes: Buffer | string): string {
   return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** The same hash as hashBytes of the file's content, streamed in chunks (never the whole file in memory). */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function isStixObject(value: unknown): value is StixObject {

@@ -8,11 +8,10 @@
 // Like git's index, the input check is two-tier: an input whose size, mtime and inode are unchanged
 // is taken as unchanged (hashing a 37 MB bundle costs more than loading the cache); any stat change
 // re-hashes the content. `verifyInputs` re-hashes every input and is run off the start-up path.
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hashBytes } from './bundleFile';
+import { hashBytes, hashFile } from './bundleFile';
 import type { CorpusData } from './model';
 
 /** Bump when CorpusData's shape or the builder's output changes. */
@@ -130,14 +129,12 @@ function asciiJson(value: unknown, replacer?: (key: string, value: unknown) => u
   return JSON.stringify(value, replacer).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Re-hashes every input's content, streamed in chunks (a 37 MB bundle is never held in memory);
- *  false when any differs from what the cache was built from. */
+/** Re-hashes every input's content (streamed: a 37 MB bundle is never held in memory); false when
+ *  any differs from what the cache was built from. */
 export async function verifyInputs(inputs: readonly CacheInput[]): Promise<boolean> {
   for (const input of inputs) {
     try {
-      const hash = createHash('sha1');
-      for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 16 })) hash.update(chunk as Buffer);
-      if (hash.digest('hex') !== input.contentHash) return false;
+      if ((await hashFile(input.path)) !== input.contentHash) return false;
     } catch {
       return false;
     }
