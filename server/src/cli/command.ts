@@ -1,0 +1,83 @@
+// What every CLI command shares: its description for --help, its options, and the helpers that open
+// the corpus and find rule files the way the language server does.
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { BundleError } from '../corpus/bundleFile';
+import { defaultCacheDir } from '../corpus/cache';
+import type { Corpus } from '../corpus/corpus';
+import { loadCorpus, resolveStixPaths } from '../corpus/load';
+import { DEFAULT_SETTINGS } from '../settings';
+import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface CliCommand {
+  name: string;
+  /** "<ID>", "<paths…>": what follows the command name in the usage line. */
+  args: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The command's own options (the common ones are added by main). */
+  options: OptionSpec;
+  /** Option lines and examples for `ttp-lens <command> --help`. */
+  help: string;
+  /** Returns the exit code: 0 success, 1 "nothing found" or findings, 2 usage or bundle error. */
+  run(args: string[], values: OptionValues): number | Promise<number>;
+}
+
+/** A mistake in how the command was called: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** Options every command that reads ATT&CK accepts. */
+export const CORPUS_OPTIONS: OptionSpec = {
+  stix: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean', default: false },
+};
+
+export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or .json.gz; repeat for several domains). Default:
+                       $TTPLENS_STIX, then the bundle embedded in TTP Lens
+  --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)`;
+
+export function openCorpus(values: OptionValues): Corpus {
+  const resolution = resolveStixPaths({ setting: values.stix as string[] | undefined, settingName: '--stix', env: process.env.TTPLENS_STIX, distDir: __dirname });
+  if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem);
+  const load = loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir() });
+  for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
+  return load.corpus;
+}
+
+/** Every candidate rule file under the given files and folders (the editor's default excludes). */
+export function ruleFilesUnder(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  const exclude = new ExcludeMatcher(DEFAULT_SETTINGS.exclude);
+  for (const arg of paths) {
+    let stat;
+    try {
+      stat = statSync(arg);
+    } catch {
+      throw new UsageError(`${arg} does not exist`);
+    }
+    if (stat.isDirectory()) files.push(...listRuleFiles(path.resolve(arg), exclude));
+    else files.push(path.resolve(arg));
+  }
+  return files;
+}
+
+/** A positive integer option, or the default. */
+export function positiveInteger(values: OptionValues, name: string, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${raw}"`);
+  return value;
+}
+
+/** One of a fixed set of values, or the default. */
+export function oneOf<T extends string>(values: OptionValues, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not "${raw}"`);
+  return raw as T;
+}
