@@ -9,6 +9,11 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SHARED =
   [process.env.TTPLENS_SHARED, path.resolve(REPO_ROOT, '..', 'shared'), '/work/shared'].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'attack'))) ??
   path.resolve(REPO_ROOT, '..', 'shared');
+/** Whether the shared third-party corpora are present (CI has them; a user's fresh clone does not). */
+export const HAS_SHARED = existsSync(path.join(SHARED, 'attack'));
+/** node:test options for a suite or test that needs the shared corpora: skipped, by name, without them.
+ *  `describe('…', needsShared, () => …)` — a skipped suite's body does not run. */
+export const needsShared: { skip?: string } = HAS_SHARED ? {} : { skip: 'needs the shared corpora (../shared or $TTPLENS_SHARED), absent here' };
 export const DIST = path.join(REPO_ROOT, 'dist');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
