@@ -129,7 +129,31 @@ const tasks = {
     print({ ms: now() - started, techniques: counts.length });
   },
 
-  /** Baseline for server memory: a Node process holding the parsed bundle. */
+  /** The coverage model of SigmaHQ once the index is ready: the first build (what a view waits for
+   *  after an index change) and the median of 10 more. */
+  'coverage-model'([dir, bundle]) {
+    const { loadCorpus } = out('server/src/corpus/load.js');
+    const { ExcludeMatcher, listRuleFiles } = out('server/src/workspace/files.js');
+    const { indexFilesSync } = out('server/src/workspace/indexer.js');
+    const { RuleIndex } = out('server/src/workspace/ruleIndex.js');
+    const { buildCoverageModel } = out('server/src/workspace/coverageModel.js');
+    const corpus = loadCorpus([bundle], { cacheDir: false }).corpus;
+    const index = new RuleIndex();
+    indexFilesSync(listRuleFiles(dir, new ExcludeMatcher([])), index);
+    corpus.subtechniquesOf(corpus.get('T1059')); // the corpus's relationship index is built by any first request
+    let started = now();
+    const model = buildCoverageModel(corpus, index, {});
+    const firstMs = now() - started;
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      started = now();
+      buildCoverageModel(corpus, index, {});
+      times.push(now() - started);
+    }
+    times.sort((a, b) => a - b);
+    print({ firstMs, medianMs: times[5], counted: model.byId.size });
+  },
+
   /** Baseline for the server's RSS: a process holding the parsed bundle, settled the same way. */
   async 'hold-bundle'([bundle]) {
     const parsed = JSON.parse(readFileSync(bundle, 'utf8'));

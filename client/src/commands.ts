@@ -60,7 +60,7 @@ export async function newRuleForTechnique(client: LanguageClient, techniqueId: s
   vscode.window.setStatusBarMessage(`TTP Lens: ${template.explanation}`, 10000);
 }
 
-export function registerCommands(client: LanguageClient, output: vscode.LogOutputChannel, showTechnique: (id: string) => Promise<void>, coverageFilter: () => CoverageFilter): vscode.Disposable[] {
+export function registerCommands(client: LanguageClient, output: vscode.LogOutputChannel, showTechnique: (id: string, section?: string) => Promise<void>, coverageFilter: () => CoverageFilter): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CHOOSE_BUNDLE_COMMAND, chooseStixBundle),
     vscode.commands.registerCommand('ttpLens.reloadCorpus', async () => {
@@ -68,9 +68,10 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
     }),
     vscode.commands.registerCommand('ttpLens.showOutput', () => output.show()),
     vscode.commands.registerCommand('ttpLens.openRule', (rule: RuleRef) => openRule(rule)),
-    vscode.commands.registerCommand('ttpLens.showTechnique', async (node?: { technique?: { id: string } } | string) => {
+    // From the palette, a tree item, or a hover's "show rules" link (["T1059", "rules"]).
+    vscode.commands.registerCommand('ttpLens.showTechnique', async (node?: { technique?: { id: string } } | string, section?: unknown) => {
       const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'Show ATT&CK technique')));
-      if (id) await showTechnique(id);
+      if (id) await showTechnique(id, section === 'rules' ? 'rules' : undefined);
     }),
     vscode.commands.registerCommand('ttpLens.newRuleForTechnique', async (node?: { technique?: { id: string } } | string, component?: string, format?: string) => {
       const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'New rule for technique')));

@@ -1,9 +1,11 @@
-// "ATT&CK 37% (312/835)" for the coverage filter's platforms; click focuses the coverage tree
+// "160/216 techniques · 250/475 sub-techniques": the coverage tree's totals under the same filter,
+// with the breakdown per state in the tooltip; click focuses the coverage tree
 // (ttpLens.coverage.focus is the command VS Code creates for the view).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CoverageSummaryRequest } from '../../server/src/protocol';
 import type { CoverageFilterState } from './coverageFilter';
+import { countsBreakdown, countsLabel } from './coverageTree';
 
 export class CoverageStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ttpLens.coverage', vscode.StatusBarAlignment.Left, 50);
@@ -17,14 +19,16 @@ export class CoverageStatusBar implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    const platforms = this.filter.value.platforms;
-    const summary = await this.client.sendRequest(CoverageSummaryRequest.type, { filter: { platforms } });
+    const summary = await this.client.sendRequest(CoverageSummaryRequest.type, { filter: this.filter.value });
     if (!summary) {
       this.item.hide();
       return;
     }
-    this.item.text = `$(shield) ATT&CK ${summary.percent}% (${summary.covered}/${summary.total})`;
-    this.item.tooltip = `${summary.covered} of ${summary.total} ATT&CK techniques and sub-techniques${platforms?.length ? ` on ${platforms.join(', ')}` : ''} are referenced by at least one of ${summary.rules} rules. Click to open the coverage view.`;
+    this.item.text = `$(shield) ${countsLabel(summary.counts)}`;
+    const filtered = this.filter.describe();
+    this.item.tooltip = new vscode.MarkdownString(
+      `**${summary.versionLabel} coverage** — ${summary.rules.toLocaleString()} rules claim these techniques${filtered ? ` (filter: ${filtered})` : ''}.\n\n${countsBreakdown(summary.counts)}\n\nClick to open the coverage view.`,
+    );
     this.item.show();
   }
 

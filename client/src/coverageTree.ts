@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  type CoverageCounts,
   type CoverageState,
   type CoverageTacticNode,
   type CoverageTechniqueNode,
@@ -21,11 +22,52 @@ type Node =
 
 const STATE_ICON: Record<CoverageState, vscode.ThemeIcon> = {
   covered: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
-  partial: new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('testing.iconQueued')),
-  uncovered: new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconFailed')),
+  'via-subtechniques': new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.blue')),
+  'parent-only': new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('list.warningForeground')),
+  gap: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconFailed')),
 };
 
-const STATE_TEXT: Record<CoverageState, string> = { covered: 'covered', partial: 'partly covered (some sub-techniques only)', uncovered: 'not covered' };
+const STATE_TEXT: Record<CoverageState, string> = {
+  covered: 'covered: rules claim it',
+  'via-subtechniques': 'covered via sub-techniques: no rule claims it, rules claim some of its sub-techniques',
+  'parent-only': 'parent-only: no rule claims it, rules claim its parent (a generic detection; not counted as covered)',
+  gap: 'gap: no rule claims it',
+};
+
+const LEGEND = '$(pass-filled) covered · $(pass) via sub-techniques · $(circle-large-outline) parent-only · $(circle-slash) gap';
+
+const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+
+/** "11/17 techniques · 38/95 sub-techniques": techniques with rules (claimed or via sub-techniques),
+ *  sub-techniques claimed — the same counting as the status bar and `ttp-lens coverage`. */
+export function countsLabel(counts: CoverageCounts): string {
+  const t = counts.techniques;
+  const s = counts.subtechniques;
+  return `${t.covered + t.viaSubtechniques}/${t.total} techniques · ${s.covered}/${s.total} sub-techniques`;
+}
+
+export function countsBreakdown(counts: CoverageCounts): string {
+  const t = counts.techniques;
+  const s = counts.subtechniques;
+  return (
+    `Techniques: ${t.covered} covered, ${t.viaSubtechniques} via sub-techniques, ${t.gaps} ${t.gaps === 1 ? 'gap' : 'gaps'} (of ${t.total}).\n\n` +
+    `Sub-techniques: ${s.covered} covered, ${s.parentOnly} parent-only (not counted), ${s.gaps} ${s.gaps === 1 ? 'gap' : 'gaps'} (of ${s.total}).`
+  );
+}
+
+function stateDescription(technique: CoverageTechniqueNode, isSubtechnique: boolean): string {
+  const formats = Object.entries(technique.formats).map(([format, count]) => `${format} ${count}`).join(', ');
+  switch (technique.state) {
+    case 'covered':
+      return `${plural(technique.ruleCount, 'rule')}${formats ? ` · ${formats}` : ''}${!isSubtechnique && technique.relatedRuleCount ? ` · +${technique.relatedRuleCount} on sub-techniques` : ''}`;
+    case 'via-subtechniques':
+      return `via sub-techniques · ${plural(technique.relatedRuleCount, 'rule')}`;
+    case 'parent-only':
+      return `parent-only · ${plural(technique.relatedRuleCount, 'parent-level rule')}`;
+    case 'gap':
+      return 'gap';
+  }
+}
 
 export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -61,6 +103,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     if (node.kind === 'tactic') return node.tactic.techniques.map((technique) => ({ kind: 'technique', technique, tacticId: node.tactic.id }));
     if (node.kind === 'technique') {
       const subs: Node[] = (node.technique.subtechniques ?? []).map((technique) => ({ kind: 'technique', technique, tacticId: node.tacticId, parentId: node.technique.id }));
+      // "Gaps only" is about what is missing: the rules that do claim a technique are left out.
+      if (this.filter.value.uncoveredOnly) return subs;
       const rules = await this.client.sendRequest(TechniqueRulesRequest.type, { id: node.technique.id, filter: this.filter.value });
       return [...subs, ...rules.map((rule): Node => ({ kind: 'rule', rule, key: `${node.tacticId}/${node.technique.id}` }))];
     }
@@ -73,21 +117,22 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const { tactic } = node;
         const item = new vscode.TreeItem(tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `tactic/${tactic.id}`;
-        item.description = `${tactic.id} · ${tactic.covered}/${tactic.total}`;
-        item.tooltip = `${tactic.name} (${tactic.id}): ${tactic.covered} of ${tactic.total} techniques covered`;
-        const ratio = tactic.total ? tactic.covered / tactic.total : 0;
-        item.iconPath = ratio >= 0.999 ? STATE_ICON.covered : ratio > 0 ? STATE_ICON.partial : STATE_ICON.uncovered;
+        item.description = `${tactic.id} · ${countsLabel(tactic.counts)}`;
+        const tooltip = new vscode.MarkdownString(`**${tactic.name}** (${tactic.id})\n\n${countsBreakdown(tactic.counts)}\n\n${LEGEND}`, true);
+        item.tooltip = tooltip;
+        const { techniques: t, subtechniques: s } = tactic.counts;
+        const complete = t.gaps === 0 && t.viaSubtechniques === 0 && s.gaps === 0 && s.parentOnly === 0;
+        item.iconPath = complete ? STATE_ICON.covered : t.covered + t.viaSubtechniques + s.covered > 0 ? STATE_ICON['via-subtechniques'] : STATE_ICON.gap;
         item.contextValue = 'tactic';
         return item;
       }
       case 'technique': {
         const { technique } = node;
-        const hasChildren = (technique.subtechniques?.length ?? 0) > 0 || technique.ruleCount > 0;
+        const hasChildren = (technique.subtechniques?.length ?? 0) > 0 || (technique.ruleCount > 0 && !this.filter.value.uncoveredOnly);
         const item = new vscode.TreeItem(`${technique.id} ${technique.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `technique/${node.tacticId}/${node.parentId ? `${node.parentId}/` : ''}${technique.id}`;
-        const formats = Object.entries(technique.formats).map(([format, count]) => `${format} ${count}`).join(', ');
-        item.description = technique.ruleCount ? `${technique.ruleCount} rule${technique.ruleCount === 1 ? '' : 's'}${formats ? ` · ${formats}` : ''}` : 'no rule';
-        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${STATE_TEXT[technique.state]}\n\n${item.description}`);
+        item.description = stateDescription(technique, node.parentId !== undefined);
+        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${STATE_TEXT[technique.state]}\n\n${item.description}\n\n${LEGEND}`, true);
         item.iconPath = STATE_ICON[technique.state];
         item.contextValue = `technique-${technique.state}`;
         return item;

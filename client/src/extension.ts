@@ -1,7 +1,7 @@
 // Activation: build the pieces, hand every Disposable to the context, start the language client.
 // No ATT&CK logic lives in the client: it asks the server (see server/src/protocol.ts).
 import * as vscode from 'vscode';
-import { IndexChangedNotification } from '../../server/src/protocol';
+import { CoverageFilterNotification, IndexChangedNotification } from '../../server/src/protocol';
 import { newRuleForTechnique, registerCommands } from './commands';
 import { CoverageFilterState, registerFilterCommands } from './coverageFilter';
 import { CoverageStatusBar } from './coverageStatusBar';
@@ -17,11 +17,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new CoverageTreeProvider(client, filter);
   const treeView = vscode.window.createTreeView('ttpLens.coverage', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new CoverageStatusBar(client, filter);
-  const panels = new TechniquePanels(client, (id, component) => newRuleForTechnique(client, id, component));
+  const panels = new TechniquePanels(client, (id, component) => newRuleForTechnique(client, id, component), () => filter.value);
   const corpusStatus = new CorpusStatusView(client, output);
   context.subscriptions.push(output, filter, tree, treeView, statusBar, panels, corpusStatus);
   context.subscriptions.push(
-    ...registerCommands(client, output, (id) => panels.show(id), () => filter.value),
+    ...registerCommands(client, output, (id, section) => panels.show(id, true, section), () => filter.value),
     ...registerFilterCommands(filter, () => tree.current?.choices),
   );
   context.subscriptions.push({ dispose: () => void client.stop() });
@@ -31,14 +31,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void statusBar.refresh();
     void panels.refreshAll();
   };
+  // The server keeps the filter too, so hovers and exports count what the views count.
+  const sendFilter = () => void client.sendNotification(CoverageFilterNotification.type, { filter: filter.value });
   filter.onDidChange(() => {
     treeView.description = filter.describe();
-    tree.refresh();
-    void statusBar.refresh();
+    sendFilter();
+    refreshViews();
   });
   treeView.description = filter.describe();
 
   await client.start();
+  sendFilter();
   corpusStatus.listen();
   context.subscriptions.push(
     client.onNotification(IndexChangedNotification.type, refreshViews),

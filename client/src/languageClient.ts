@@ -2,6 +2,7 @@
 // (the bundle setting, the extension's storage for the corpus cache).
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
 
 /** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), Markdown and text. */
 export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
@@ -24,6 +25,15 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'ttpLens' },
+    middleware: {
+      // Hovers are untrusted Markdown, except for the one command link the server itself writes
+      // ("show rules" → the technique panel); rule and corpus text cannot form links (escaped/stripped).
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        for (const content of hover?.contents ?? []) if (content instanceof vscode.MarkdownString) content.isTrusted = { enabledCommands: [SHOW_TECHNIQUE_COMMAND] };
+        return hover;
+      },
+    },
     initializationOptions: {
       attack: { stixPath: configuration.get('attack.stixPath') ?? null },
       cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'corpus-cache').fsPath,

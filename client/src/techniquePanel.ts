@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { type RuleRef, TechniquePanelRequest } from '../../server/src/protocol';
+import { type CoverageFilter, type RuleRef, TechniquePanelRequest } from '../../server/src/protocol';
 import { openRule } from './coverageTree';
 import { panelHtml } from './panelHtml';
 
@@ -22,10 +22,12 @@ export class TechniquePanels implements vscode.Disposable {
   constructor(
     private readonly client: LanguageClient,
     private readonly newRule: (techniqueId: string, component?: string) => Promise<void>,
+    private readonly filter: () => CoverageFilter,
   ) {}
 
-  async show(id: string, reveal = true): Promise<void> {
-    const data = await this.client.sendRequest(TechniquePanelRequest.type, { id });
+  /** Opens (or redraws) the panel of a technique; `section` ("rules") scrolls to that part. */
+  async show(id: string, reveal = true, section?: string): Promise<void> {
+    const data = await this.client.sendRequest(TechniquePanelRequest.type, { id, filter: this.filter() });
     if (!data) {
       void vscode.window.showWarningMessage(`TTP Lens: ${id} is not a technique in the loaded ATT&CK release.`);
       return;
@@ -39,7 +41,7 @@ export class TechniquePanels implements vscode.Disposable {
       panel.onDidDispose(() => this.panels.delete(data.id));
       panel.webview.onDidReceiveMessage((message: PanelMessage) => this.handle(data.id, message));
     }
-    panel.webview.html = panelHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    panel.webview.html = panelHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'), section);
   }
 
   /** Redraws open panels (the index or corpus changed). */

@@ -20,6 +20,8 @@ import { techniquePanel } from './features/techniquePanel';
 import { workspaceLines } from './features/workspaceLines';
 import type { RuleFormat } from './formats/model';
 import {
+  type CoverageFilter,
+  CoverageFilterNotification,
   CoverageSummaryRequest,
   CoverageTreeRequest,
   NavigatorLayerRequest,
@@ -29,7 +31,8 @@ import {
   TechniqueRulesRequest,
 } from './protocol';
 import type { Settings } from './settings';
-import { ComponentIndex } from './workspace/componentIndex';
+import type { ComponentIndex } from './workspace/componentIndex';
+import type { CoverageModelCache } from './workspace/coverageModel';
 import { coverageSummary, coverageTree, techniqueRules } from './workspace/coverageView';
 import { navigatorLayer } from './workspace/navigator';
 import type { WorkspaceService } from './workspace/workspaceService';
@@ -40,6 +43,10 @@ export interface ServerState {
   workspace: WorkspaceService;
   /** Which workspace rules read which data component. */
   components: ComponentIndex;
+  /** The one coverage model, per corpus, index generation and filter. */
+  coverage: CoverageModelCache;
+  /** The coverage filter the client last set: what coverage answers without a filter of their own use. */
+  coverageFilter: CoverageFilter;
   corpus(): Corpus | undefined;
   settings(): Settings;
   logSources(): LogSourceContext;
@@ -94,8 +101,13 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
     const corpus = state.corpus();
     return hover(state.rules.get(document), params.position, {
       corpus,
-      workspaceLinesFor: corpus
-        ? (object) => workspaceLines(corpus, { index: state.workspace.index, components: state.components, componentsOf: state.logSources().ruleComponents }, object)
+      workspaceFor: corpus
+        ? (object) =>
+            workspaceLines(
+              corpus,
+              { index: state.workspace.index, components: state.components, componentsOf: state.logSources().ruleComponents, model: () => state.coverage.get(corpus, state.coverageFilter) },
+              object,
+            )
         : undefined,
     });
   });
@@ -146,25 +158,34 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
  *  new-rule templates, Navigator layers, and search for pickers. */
 export function registerCoverageHandlers(connection: Connection, state: ServerState): void {
   const index = state.workspace.index;
-  const components = state.components;
   const technique = (id: string) => {
     const object = state.corpus()?.get(id);
     return object?.kind === 'technique' ? object : undefined;
   };
+  const filterOf = (filter: CoverageFilter | undefined) => filter ?? state.coverageFilter;
+  const modelFor = (filter: CoverageFilter | undefined) => {
+    const corpus = state.corpus();
+    return corpus ? state.coverage.get(corpus, filterOf(filter)) : undefined;
+  };
 
+  connection.onNotification(CoverageFilterNotification.type, ({ filter }) => {
+    state.coverageFilter = filter ?? {};
+  });
   connection.onRequest(CoverageTreeRequest.type, ({ filter }) => {
-    const corpus = state.corpus();
-    return corpus ? coverageTree(corpus, index, filter ?? {}) : null;
+    const model = modelFor(filter);
+    return model ? coverageTree(model, index, filterOf(filter)) : null;
   });
-  connection.onRequest(TechniqueRulesRequest.type, ({ id, filter }) => techniqueRules(index, id, filter ?? {}));
+  connection.onRequest(TechniqueRulesRequest.type, ({ id, filter }) => techniqueRules(index, id, filterOf(filter)));
   connection.onRequest(CoverageSummaryRequest.type, ({ filter }) => {
-    const corpus = state.corpus();
-    return corpus ? coverageSummary(corpus, index, filter ?? {}) : null;
+    const model = modelFor(filter);
+    return model ? coverageSummary(model) : null;
   });
-  connection.onRequest(TechniquePanelRequest.type, ({ id }) => {
+  connection.onRequest(TechniquePanelRequest.type, ({ id, filter }) => {
     const corpus = state.corpus();
+    const model = modelFor(filter);
     const object = technique(id);
-    return corpus && object ? techniquePanel(corpus, index, components, state.logSources().ruleComponents, object) : null;
+    if (!corpus || !model || !object) return null;
+    return techniquePanel({ corpus, model, index, components: state.components, componentsOf: state.logSources().ruleComponents }, object);
   });
   connection.onRequest(NewRuleRequest.type, ({ techniqueId, component, format }) => {
     const corpus = state.corpus();
@@ -172,9 +193,9 @@ export function registerCoverageHandlers(connection: Connection, state: ServerSt
     if (!corpus || !object) return null;
     return newRuleTemplate(corpus, object, { component, format: format as RuleFormat | undefined, componentsOf: state.logSources().componentsOfSource });
   });
-  connection.onRequest(NavigatorLayerRequest.type, ({ filter }) => {
-    const corpus = state.corpus();
-    return corpus ? navigatorLayer(corpus, index, filter ?? {}) : null;
+  connection.onRequest(NavigatorLayerRequest.type, ({ filter, maxScore }) => {
+    const model = modelFor(filter);
+    return model ? navigatorLayer(model, { maxScore }) : null;
   });
   connection.onRequest(SearchRequest.type, ({ query, kinds, limit }) => {
     const corpus = state.corpus();

@@ -2,6 +2,10 @@
 // Methods are prefixed `ttpLens/`. Each namespace says who sends the message.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
+/** The one command a hover links to (the technique panel at its rule list): the client trusts hover
+ *  Markdown for this command alone. */
+export const SHOW_TECHNIQUE_COMMAND = 'ttpLens.showTechnique';
+
 export interface BundleSummary {
   path: string;
   domain: string;
@@ -69,11 +73,12 @@ export namespace IndexChangedNotification {
   export const type = new NotificationType<{ generation: number; rules: number; indexing: boolean }>(method);
 }
 
-/** Which techniques and rules the coverage views count. */
+/** Which techniques and rules the coverage model counts (platforms, formats, Sigma status and
+ *  level), and what the tree shows of it (gaps only, search). */
 export interface CoverageFilter {
   /** Only techniques on one of these platforms ("Windows", "Linux", "macOS", "IaaS", …). */
   platforms?: string[];
-  /** Only techniques with gaps (uncovered, or covered through some sub-techniques only). */
+  /** The tree shows only gaps and parent-only sub-techniques, with their parents. */
   uncoveredOnly?: boolean;
   /** Only rules of these formats count. */
   formats?: string[];
@@ -84,16 +89,28 @@ export interface CoverageFilter {
   search?: string;
 }
 
-export type CoverageState = 'covered' | 'partial' | 'uncovered';
+/** The states of the one coverage model (server/src/workspace/coverageModel.ts). A technique is
+ *  `covered`, `via-subtechniques` or a `gap`; a sub-technique is `covered`, `parent-only` (only its
+ *  parent is claimed: shown, not counted as covered) or a `gap`. */
+export type CoverageState = 'covered' | 'via-subtechniques' | 'parent-only' | 'gap';
+
+/** How many techniques and sub-techniques are in each state. */
+export interface CoverageCounts {
+  techniques: { covered: number; viaSubtechniques: number; gaps: number; total: number };
+  subtechniques: { covered: number; parentOnly: number; gaps: number; total: number };
+}
 
 export interface CoverageTechniqueNode {
   id: string;
   name: string;
   state: CoverageState;
-  /** Rules referencing the technique or (for a parent) any sub-technique, after the filter. */
+  /** Rules (after the filter) that claim exactly this ID. */
   ruleCount: number;
   /** Those rules per format. */
   formats: Record<string, number>;
+  /** A technique: rules that claim only its sub-techniques. A sub-technique: rules that claim only
+   *  its parent (parent-level rules). */
+  relatedRuleCount: number;
   subtechniques?: CoverageTechniqueNode[];
 }
 
@@ -101,18 +118,19 @@ export interface CoverageTacticNode {
   id: string;
   name: string;
   shortname: string;
-  /** Top-level techniques covered (fully or partly) and in total, after the filter. */
-  covered: number;
-  total: number;
+  /** The model's counts for the tactic (not only what "gaps only" or the search shows). */
+  counts: CoverageCounts;
   techniques: CoverageTechniqueNode[];
 }
 
 export interface CoverageSummary {
-  /** Techniques and sub-techniques (after the platform filter) referenced by at least one rule. */
-  covered: number;
-  total: number;
-  percent: number;
+  versionLabel: string;
+  /** Over all tactics, each technique and sub-technique counted once — the tree's totals. */
+  counts: CoverageCounts;
+  /** Rules (after the filter) claiming at least one counted technique or sub-technique. */
   rules: number;
+  /** The filter the model was built with (platforms, formats, Sigma status and level). */
+  filter: CoverageFilter;
 }
 
 export interface CoverageTree {
@@ -131,24 +149,34 @@ export interface RuleRef {
   level?: string;
   /** The reference to the technique in the rule (where "open" puts the cursor). */
   range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** The ID the rule claims, where a list mixes a technique's and its sub-techniques' rules. */
+  claims?: string;
 }
 
-/** Client → server: the coverage tree (tactics → techniques → sub-techniques); null without a corpus. */
+/** Client → server: the coverage tree (tactics → techniques → sub-techniques); null without a corpus.
+ *  Without a filter, the one the client last set (CoverageFilterNotification). */
 export namespace CoverageTreeRequest {
   export const method = 'ttpLens/coverageTree';
-  export const type = new RequestType<{ filter: CoverageFilter }, CoverageTree | null, void>(method);
+  export const type = new RequestType<{ filter?: CoverageFilter }, CoverageTree | null, void>(method);
 }
 
-/** Client → server: the rules referencing a technique itself (not its sub-techniques), after the filter. */
+/** Client → server: the rules claiming exactly an ID (not its sub-techniques), after the filter. */
 export namespace TechniqueRulesRequest {
   export const method = 'ttpLens/techniqueRules';
-  export const type = new RequestType<{ id: string; filter: CoverageFilter }, RuleRef[], void>(method);
+  export const type = new RequestType<{ id: string; filter?: CoverageFilter }, RuleRef[], void>(method);
 }
 
-/** Client → server: the status-bar figure for the platform filter. */
+/** Client → server: the status-bar figures — the coverage tree's totals. */
 export namespace CoverageSummaryRequest {
   export const method = 'ttpLens/coverageSummary';
-  export const type = new RequestType<{ filter: CoverageFilter }, CoverageSummary | null, void>(method);
+  export const type = new RequestType<{ filter?: CoverageFilter }, CoverageSummary | null, void>(method);
+}
+
+/** Client → server: the coverage filter the user chose; every coverage answer that is not given a
+ *  filter of its own (tree, status bar, panel, hovers, Navigator export) uses it. */
+export namespace CoverageFilterNotification {
+  export const method = 'ttpLens/coverageFilter';
+  export const type = new NotificationType<{ filter: CoverageFilter }>(method);
 }
 
 export interface PanelComponent {
@@ -160,12 +188,18 @@ export interface PanelComponent {
   description?: string;
   /** v18: the analytics reading it, with their log sources. */
   analytics: { id: string; platforms: string[]; logSource: string; channel: string }[];
-  /** Workspace rules that reference the technique and whose log source provides the component. */
-  observingRules: RuleRef[];
-  /** How many workspace rules read this component at all (whatever they claim). */
-  readingRuleCount: number;
-  /** A few of those, to extend. */
+  /** Rules that claim the technique (a parent: it or one of its sub-techniques, `claims` says which),
+   *  whose log source provides this component, on one of the technique's platforms where the log
+   *  source tells its platform. */
+  detections: RuleRef[];
+  /** How many workspace rules read this component on the technique's platforms at all. */
+  visibility: number;
+  /** A few of those that are no detection, to extend. */
   readingRules: RuleRef[];
+  /** No detection. */
+  gap: boolean;
+  /** No detection and no rule reads the component at all: the data may not be collected. */
+  blindSpot: boolean;
 }
 
 export interface TechniquePanel {
@@ -176,25 +210,36 @@ export interface TechniquePanel {
   revoked: boolean;
   deprecated: boolean;
   successor?: { id: string; name: string };
+  /** The coverage model's state; absent when the technique is not counted (revoked, deprecated, or
+   *  outside the filter's platforms). */
+  state?: CoverageState;
   summary: string;
   tactics: { id: string; name: string }[];
   platforms: string[];
   parent?: { id: string; name: string };
-  subtechniques: { id: string; name: string; ruleCount: number }[];
+  subtechniques: { id: string; name: string; state?: CoverageState; ruleCount: number }[];
   components: PanelComponent[];
+  /** Components with no detection, and those of them that are blind spots. */
+  gapCount: number;
+  blindSpotCount: number;
   detectionStrategies: { id: string; name: string; url?: string; analytics: { id: string; platforms: string[]; summary: string }[] }[];
   mitigations: { id: string; name: string; url?: string; description?: string }[];
-  /** Rules referencing the technique itself. */
+  /** Rules claiming exactly this technique. */
   rules: RuleRef[];
-  /** Rules referencing one of its sub-techniques (and not the technique itself). */
-  subtechniqueRuleCount: number;
+  /** A technique: rules claiming one of its sub-techniques and not it (each says which). */
+  subtechniqueRules: RuleRef[];
+  /** A sub-technique: rules claiming its parent and not it — generic detections, never counted as
+   *  this sub-technique's. */
+  parentRules: RuleRef[];
+  /** The model filter the panel was computed with. */
+  filter: CoverageFilter;
   detectionText?: string;
 }
 
 /** Client → server: everything the technique panel shows; null when the ID is not a technique. */
 export namespace TechniquePanelRequest {
   export const method = 'ttpLens/techniquePanel';
-  export const type = new RequestType<{ id: string }, TechniquePanel | null, void>(method);
+  export const type = new RequestType<{ id: string; filter?: CoverageFilter }, TechniquePanel | null, void>(method);
 }
 
 export interface NewRuleTemplate {
@@ -217,7 +262,7 @@ export namespace NewRuleRequest {
 /** Client → server: an ATT&CK Navigator layer (format 4.5) of the workspace's coverage. */
 export namespace NavigatorLayerRequest {
   export const method = 'ttpLens/navigatorLayer';
-  export const type = new RequestType<{ filter: CoverageFilter }, unknown, void>(method);
+  export const type = new RequestType<{ filter?: CoverageFilter; maxScore?: number }, unknown, void>(method);
 }
 
 /** Client → server: search ATT&CK objects (for pickers). */

@@ -24,6 +24,7 @@ import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
+import { CoverageModelCache } from './workspace/coverageModel';
 import { WorkspaceService } from './workspace/workspaceService';
 
 export interface ServerOptions {
@@ -58,6 +59,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     rules,
     workspace,
     components: new ComponentIndex(workspace.index),
+    coverage: new CoverageModelCache(workspace.index),
+    coverageFilter: {},
     corpus: () => corpusState?.current,
     settings: () => settings,
     logSources: () => logSources,

@@ -23,6 +23,15 @@ describe('e2e: hover in code-server', () => {
     assert.match(text, /T1559\.001 · Component Object Model/);
     assert.match(text, /Tactics: Execution/);
     assert.match(text, /Open T1559\.001 on attack\.mitre\.org/);
+    assert.match(text, /Workspace: covered by 1 rule · sigma 1: Office Application Spawning Through COM or DDE — show rules/);
     await screenshot(page, 'hover.png');
+  });
+
+  test('the hover\'s "show rules" link (the one trusted command) opens the technique panel at its rules', async () => {
+    const { page } = session;
+    await page.locator('.monaco-hover-content a', { hasText: 'show rules' }).first().click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('h2#rules', { hasText: 'Rules claiming T1559.001 (1)' }).waitFor({ timeout: 30000 });
+    assert.match(await frame.locator('body').innerText(), /Office Application Spawning Through COM or DDE/);
   });
 });

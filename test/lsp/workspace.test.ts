@@ -42,7 +42,11 @@ describe('lsp: workspace index', () => {
     const text = readFileSync(file, 'utf8');
     await client.open(fileUri(file), text);
     const value = await hoverText(fileUri(file), text, 'attack.t1559.001');
-    assert.match(value, /In this workspace:\*\* covered by 1 rule — \[Office Application Spawning Through COM or DDE\]\(file:\/\/.*com_hijack_dde\.yml#L11\)/);
+    // Right after the title line: the coverage model's state, the rule at its line, the panel's rule list.
+    const lines = value.split('\n');
+    assert.match(lines[0], /^\*\*T1559\.001 · Component Object Model\*\*/);
+    assert.match(lines[2], /^\*\*Workspace:\*\* covered by 1 rule · sigma 1: \[Office Application Spawning Through COM or DDE\]\(file:\/\/.*com_hijack_dde\.yml#L11\) — \[show rules\]\(command:ttpLens\.showTechnique\?%5B%22T1559\.001%22%2C%22rules%22%5D "Open the technique panel at its rules"\)$/);
+    assert.equal(value.match(/\(command:/g)?.length, 1, 'one command link, the one the server wrote');
   });
 
   test('an edit of an open rule updates coverage without reading files', async () => {
@@ -60,6 +64,8 @@ describe('lsp: workspace index', () => {
     assert.equal(after.filesRead, before.filesRead, 'no file was read');
     await client.close(uri);
     assert.match(await hoverText(fileUri(other), otherText, 'attack.t1559.001'), /covered by 1 rule /);
+    // The parent T1559 is claimed by no rule itself: via sub-techniques.
+    assert.match(await hoverText(fileUri(other), otherText, 'attack.t1559.001'), /covered by 1 rule · sigma 1/);
   });
 
   test('a file created on disk is indexed from the watched-file event', async () => {

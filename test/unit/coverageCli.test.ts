@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUNDLE_18, DIST, REPO_ROOT, requireShared, SAMPLES, SIGMAHQ_RULES } from '../support/paths';
+import { independentStates, liveTechniqueIds, sigmaClaims } from '../support/independentCoverage';
+import { BUNDLE_18, DIST, needsShared, REPO_ROOT, requireShared, SAMPLES, SIGMAHQ_RULES } from '../support/paths';
 
 interface CoverageJson {
   attack: string;
@@ -46,7 +47,7 @@ function independentExtraction(file: string, format: string): string[] {
   return [...new Set([...text.matchAll(pattern)].map((m) => m[1].toUpperCase().replace('/', '.')))].sort();
 }
 
-describe('cli coverage --format json', () => {
+describe('cli coverage', needsShared, () => {
   test('SigmaHQ: every file lists exactly the technique IDs written in it', () => {
     const report = coverage(requireShared(SIGMAHQ_RULES));
     assert.equal(report.attack, 'ATT&CK v18.1');
@@ -65,6 +66,16 @@ describe('cli coverage --format json', () => {
     }
     assert.equal(report.techniques.T1685.status, 'newer');
     assert.equal(report.techniques['T1059.001'].name, 'PowerShell');
+  });
+
+  test('SigmaHQ: every live technique and sub-technique has the state an independent computation gives', () => {
+    const report = coverage(requireShared(SIGMAHQ_RULES)) as CoverageJson & { techniques: Record<string, { state?: string }> };
+    const expected = independentStates(liveTechniqueIds(BUNDLE_18), sigmaClaims(requireShared(SIGMAHQ_RULES)));
+    const differ = [...expected].filter(([id, state]) => report.techniques[id]?.state !== state).map(([id, state]) => `${id}: ${report.techniques[id]?.state} ≠ ${state}`);
+    assert.deepEqual(differ, []);
+    const stated = Object.entries(report.techniques).filter(([, t]) => t.state).length;
+    assert.equal(stated, expected.size, 'a state for every live ID, and none for the others');
+    assert.equal(report.techniques.T1685.state, undefined);
   });
 
   test('samples (Elastic, Splunk, MaxPatrol): every file lists exactly the technique IDs written in it', () => {
@@ -87,5 +98,33 @@ describe('cli coverage --format json', () => {
     assert.deepEqual(tactics.slice(0, 3), ['TA0043', 'TA0042', 'TA0001']);
     assert.equal(tactics.length, 14);
     assert.match(result.stdout, /T1685 +from a newer ATT&CK release — \d+ rules/);
+    // Every gap by ID and name, under its tactic: T1059.011 Lua is parent-only under T1059.
+    assert.match(result.stdout, /^ {4}T1059 {6}Command and Scripting Interpreter \(covered, \d+ rules\)\n {6}T1059\.008 {2}Network Device CLI — parent-only, \d+ parent-level rules$/m);
+    assert.match(result.stdout, /^ {6}T1059\.011 {2}Lua — parent-only, \d+ parent-level rules$/m);
+  });
+
+  test('--gaps, --format markdown and csv', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', requireShared(SIGMAHQ_RULES), '--stix', requireShared(BUNDLE_18), ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, TTPLENS_CACHE_DIR: path.join(REPO_ROOT, 'out', 'cli-cache') },
+    });
+    const gaps = run('--gaps');
+    assert.equal(gaps.status, 0, gaps.stderr);
+    assert.doesNotMatch(gaps.stdout, /with rules:/);
+    assert.match(gaps.stdout, /T1059\.011 {2}Lua — parent-only/);
+    const markdown = run('--format', 'markdown', '--gaps');
+    assert.match(markdown.stdout, /^## TA0002 Execution$/m);
+    assert.match(markdown.stdout, /^\| T1059\.011 \| Command and Scripting Interpreter: Lua \| parent-only, \d+ parent-level rules \|$/m);
+    const csv = run('--format', 'csv').stdout.trim().split('\n');
+    const expected = independentStates(liveTechniqueIds(BUNDLE_18), sigmaClaims(requireShared(SIGMAHQ_RULES)));
+    assert.equal(csv.length, expected.size + 1);
+    for (const line of csv.slice(1)) {
+      const [id] = line.split(',');
+      assert.ok(line.includes(`,${expected.get(id)},`), line);
+    }
+    const bad = run('--format', 'yaml');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--format must be text, markdown, json, csv or navigator, not "yaml"/);
   });
 });

@@ -57,9 +57,11 @@ export function complete(input: CompletionInput): CompletionList | null {
   const add = (object: AttackObject, text: string, rank: number, extraEdits?: TextEdit[]) => {
     const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', ');
     const observable = input.observable?.has(object.id) ?? false;
+    // Most items a rule's log source can observe: the few it cannot are the ones worth marking.
+    const unobservable = input.observable !== undefined && object.kind === 'technique' && !observable;
     items.push({
       label: text,
-      labelDetails: { detail: ` ${object.kind === 'tactic' ? object.id : object.name}`, description: observable ? `${tactics} · observable by this log source` : tactics || undefined },
+      labelDetails: { detail: ` ${object.kind === 'tactic' ? object.id : object.name}`, description: unobservable ? `${tactics} · not observable by this log source` : tactics || undefined },
       kind: ITEM_KIND[object.kind],
       textEdit: { range, newText: text },
       filterText: `${text} ${object.name}`,

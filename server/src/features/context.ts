@@ -2,9 +2,10 @@
 // or when no bundle could be loaded — features then answer with empty results) and the workspace.
 import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
+import type { WorkspaceHoverLines } from './workspaceLines';
 
 export interface FeatureContext {
   corpus: Corpus | undefined;
-  /** Markdown lines about the workspace's rules for an object ("Covered by 3 rules: …"). */
-  workspaceLinesFor?: (object: AttackObject) => string[];
+  /** Markdown about the workspace's rules for an object: the coverage line, rule lists. */
+  workspaceFor?: (object: AttackObject) => WorkspaceHoverLines;
 }

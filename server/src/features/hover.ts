@@ -15,9 +15,11 @@ export function hover(rule: RuleDocument, position: Position, context: FeatureCo
   let value: string;
   if (resolution.status === 'found') {
     const facts = factsOf(corpus, resolution.object);
+    const workspace = context.workspaceFor?.(resolution.object);
     value = factsToMarkdown(facts, {
       versionLabel: corpus.versionLabel,
-      workspaceLines: context.workspaceLinesFor?.(resolution.object),
+      workspaceSummary: workspace?.summary,
+      workspaceLines: workspace?.lines,
     });
   } else if (resolution.status === 'missing' && resolution.verdict.kind === 'newer') {
     value = `**${escapeMarkdown(reference.id)}** is not in the loaded ${escapeMarkdown(resolution.verdict.loadedVersion)}; it is likely from a newer ATT&CK release.`;

@@ -14,6 +14,15 @@ export function describeLogSource(source: LogSource): string {
   return source.name ?? '?';
 }
 
+/** What a rule reads, per the log-source table. */
+export interface RuleReads {
+  components: string[];
+  /** "windows/process_creation → Process Creation, Command Execution", for messages. */
+  describe: string;
+  /** The ATT&CK platforms the rule's events come from; absent when its log source does not tell. */
+  platforms?: string[];
+}
+
 export class LogSourceContext {
   private readonly map: LogSourceMap;
   private readonly observableCache = new WeakMap<Corpus, Map<string, Set<string>>>();
@@ -25,19 +34,34 @@ export class LogSourceContext {
     this.map = new LogSourceMap(loadBuiltinLogSourceMap(), (userEntries ?? undefined) as Partial<LogSourceMapData> | undefined);
   }
 
-  /** The components a rule's log sources provide; undefined when none of them is in the table. */
-  ruleComponents = (rule: RuleDocument): { components: string[]; describe: string } | undefined => {
+  private readonly perRule = new WeakMap<RuleDocument, RuleReads | null>();
+
+  /** The components a rule's log sources provide, and the platforms their events come from;
+   *  undefined when none of them is in the table. Once per parsed rule (documents are immutable). */
+  ruleComponents = (rule: RuleDocument): RuleReads | undefined => {
+    let reads = this.perRule.get(rule);
+    if (reads === undefined) this.perRule.set(rule, (reads = this.computeReads(rule) ?? null));
+    return reads ?? undefined;
+  };
+
+  private computeReads(rule: RuleDocument): RuleReads | undefined {
     const components = new Set<string>();
     const described: string[] = [];
+    let platforms: Set<string> | undefined = new Set();
     for (const source of rule.logSources) {
       const mapped = this.map.componentsFor(source, rule.format);
       if (!mapped) continue;
       for (const component of mapped.components) components.add(component);
       described.push(`${describeLogSource(source)} → ${mapped.components.join(', ')}`);
+      // One source of unknown platform makes the rule's platform unknown.
+      if (!mapped.platforms) platforms = undefined;
+      else if (platforms) for (const p of mapped.platforms) platforms.add(p);
     }
     if (!components.size) return undefined;
-    return { components: [...components], describe: [...new Set(described)].join('; ') };
-  };
+    const reads: RuleReads = { components: [...components], describe: [...new Set(described)].join('; ') };
+    if (platforms?.size) reads.platforms = [...platforms];
+    return reads;
+  }
 
   /** The components one log source provides, per the table; undefined when unmapped. */
   componentsOfSource = (source: LogSource, format: RuleFormat): string[] | undefined => this.map.componentsFor(source, format)?.components;

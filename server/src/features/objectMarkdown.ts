@@ -7,7 +7,9 @@ export interface MarkdownOptions {
   versionLabel: string;
   /** Short form for completion items: header, status and summary only. */
   brief?: boolean;
-  /** Lines about the workspace (coverage), appended before the footer. */
+  /** The workspace's coverage of the object, right after the title line. */
+  workspaceSummary?: string;
+  /** Lines about the workspace (rules referencing the object), appended before the footer. */
   workspaceLines?: string[];
   /** Maximum list entries before "and N more". */
   listLimit?: number;
@@ -15,6 +17,13 @@ export interface MarkdownOptions {
 
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+/** Markdown from the bundle (descriptions) for a hover: links keep only web targets (a `command:`
+ *  or `javascript:` link becomes its text), so corpus text never carries a command link — the only
+ *  command the client trusts in hovers is one the server wrote. (HTML is not rendered in hovers.) */
+export function corpusMarkdown(text: string): string {
+  return text.replace(/\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g, (link: string, label: string, target: string) => (/^https?:\/\//i.test(target) ? link : label));
 }
 
 function link(ref: ObjectRef, text = `${ref.id}`): string {
@@ -41,6 +50,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   const { ref } = facts;
   const subtitle = facts.softwareType ? `Software (${facts.softwareType})` : OBJECT_KIND_LABEL[ref.kind];
   lines.push(`**${escapeMarkdown(ref.id)} · ${escapeMarkdown(ref.name)}** — ${subtitle} · ${escapeMarkdown(options.versionLabel)}`);
+  if (options.workspaceSummary) lines.push('', options.workspaceSummary);
   if (facts.revoked) {
     lines.push('', facts.successor ? `⚠ **Revoked** — replaced by ${refText(facts.successor)}.` : '⚠ **Revoked** in this ATT&CK release.');
   } else if (facts.deprecated) {
@@ -54,7 +64,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   if (facts.parent && ref.kind === 'dataComponent') meta.push(`Data source: ${refText(facts.parent)}`);
   if (facts.parent && ref.kind === 'analytic') meta.push(`Detection strategy: ${refText(facts.parent)}`);
   if (meta.length) lines.push('', meta.join('  \n'));
-  if (facts.summary) lines.push('', facts.summary);
+  if (facts.summary) lines.push('', corpusMarkdown(facts.summary));
   if (options.brief) return lines.join('\n');
 
   if (facts.subtechniques?.length) lines.push('', `**Sub-techniques:** ${limited(facts.subtechniques, limit, refText)}`);

@@ -3,7 +3,7 @@
 import type { RuleDocument } from '../formats/model';
 import type { RuleIndex } from './ruleIndex';
 
-export type RuleComponentsOf = (rule: RuleDocument) => { components: string[] } | undefined;
+export type RuleComponentsOf = (rule: RuleDocument) => { components: string[]; platforms?: string[] } | undefined;
 
 export class ComponentIndex {
   private builtFor: { generation: number; source: RuleComponentsOf } | undefined;

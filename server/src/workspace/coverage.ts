@@ -1,28 +1,12 @@
-// Coverage: which techniques the workspace's rules reference, per tactic in matrix order, and the
-// references the loaded ATT&CK release does not know (newer release, revoked, unknown).
+// The CLI's coverage reports, rendered from the coverage model: per tactic its counts, what is covered
+// and — by ID and name — every gap and parent-only sub-technique (text, Markdown); every counted
+// technique with its state (JSON, CSV); and the references the loaded release does not know.
 import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
 import type { RuleDocument } from '../formats/model';
+import type { CoverageCounts } from '../protocol';
+import { type CoverageModel, formatCounts, parentLevelRules, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import { type RuleIndex, techniqueReferences } from './ruleIndex';
-
-/** covered: rules reference the technique itself; partial: only some of its sub-techniques. */
-export type CoverageState = 'covered' | 'partial' | 'uncovered';
-
-export interface TechniqueCoverage {
-  technique: AttackObject;
-  state: CoverageState;
-  /** Rules referencing the technique itself. */
-  direct: RuleDocument[];
-  /** Rules referencing it or any of its sub-techniques (unique). */
-  total: RuleDocument[];
-}
-
-export interface TacticCoverage {
-  tactic: AttackObject;
-  techniques: TechniqueCoverage[];
-  /** Top-level techniques covered or partly covered. */
-  coveredCount: number;
-}
 
 export interface OrphanReference {
   id: string;
@@ -32,32 +16,7 @@ export interface OrphanReference {
 }
 
 const live = (o: AttackObject) => !o.revoked && !o.deprecated;
-
-export function techniqueCoverage(corpus: Corpus, index: RuleIndex, technique: AttackObject): TechniqueCoverage {
-  const direct = index.rulesFor(technique.id);
-  const total = new Map(direct.map((r) => [r.uri, r]));
-  let viaSubtechnique = false;
-  for (const sub of corpus.subtechniquesOf(technique)) {
-    for (const rule of index.rulesFor(sub.id)) {
-      total.set(rule.uri, rule);
-      viaSubtechnique = true;
-    }
-  }
-  const state: CoverageState = direct.length ? 'covered' : viaSubtechnique ? 'partial' : 'uncovered';
-  return { technique, state, direct, total: [...total.values()] };
-}
-
-/** Per tactic (matrix order), its live top-level techniques with their coverage. */
-export function coverageByTactic(corpus: Corpus, index: RuleIndex, filter: (technique: AttackObject) => boolean = () => true): TacticCoverage[] {
-  const techniques = corpus.ofKind('technique').filter((t) => live(t) && !t.isSubtechnique && filter(t));
-  return corpus.tactics().map((tactic) => {
-    const members = techniques
-      .filter((t) => t.tactics?.includes(tactic.shortname ?? '') && t.domains.some((d) => tactic.domains.includes(d)))
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((t) => techniqueCoverage(corpus, index, t));
-    return { tactic, techniques: members, coveredCount: members.filter((m) => m.state !== 'uncovered').length };
-  });
-}
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Technique IDs referenced in the workspace that are not live techniques of the loaded release. */
 export function orphanReferences(corpus: Corpus, index: RuleIndex): OrphanReference[] {
@@ -77,21 +36,141 @@ export function orphanReferences(corpus: Corpus, index: RuleIndex): OrphanRefere
   return orphans;
 }
 
-/** What the CLI's `coverage --format json` prints: per technique its files, per file its references. */
-export function coverageJson(corpus: Corpus, index: RuleIndex, displayPath: (uri: string) => string): unknown {
+/** "11/17 techniques (9 covered, 2 via sub-techniques) · 38/95 sub-techniques (12 parent-only)". */
+export function countsText(counts: CoverageCounts): string {
+  const t = counts.techniques;
+  const s = counts.subtechniques;
+  const techniqueDetail = t.viaSubtechniques ? ` (${t.covered} covered, ${t.viaSubtechniques} via sub-techniques)` : '';
+  const subDetail = s.parentOnly ? ` (+ ${s.parentOnly} parent-only)` : '';
+  return `${t.covered + t.viaSubtechniques}/${t.total} techniques${techniqueDetail} · ${s.covered}/${s.total} sub-techniques${subDetail}`;
+}
+
+const COUNTING =
+  'A technique counts when a rule claims it or one of its sub-techniques ("via sub-techniques"); a sub-technique counts only when a rule claims it — one whose parent alone is claimed is "parent-only", shown but not counted.';
+
+function formatLine(rules: readonly RuleDocument[]): string {
+  return Object.entries(formatCounts(rules)).sort((a, b) => b[1] - a[1]).map(([format, n]) => `${format} ${n.toLocaleString('en-US')}`).join(', ');
+}
+
+function ruleCountNote(entry: TechniqueCoverage): string {
+  if (entry.state === 'covered') return plural(entry.claims.length, 'rule');
+  if (entry.state === 'via-subtechniques') return `via sub-techniques, ${plural(subtechniqueOnlyRules(entry).length, 'rule')}`;
+  if (entry.state === 'parent-only') return `parent-only, ${plural(parentLevelRules(entry).length, 'parent-level rule')}`;
+  return 'gap';
+}
+
+export interface ReportOptions {
+  /** Only the gaps and parent-only sub-techniques. */
+  gapsOnly?: boolean;
+}
+
+/** What `coverage --format text` prints. */
+export function coverageText(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
+  const { corpus } = model;
+  const lines: string[] = [`${corpus.versionLabel} coverage of ${plural(index.size, 'rule file')}${index.size ? ` (${formatLine([...index.all()])})` : ''}`, COUNTING, ''];
+  for (const { tactic, techniques, counts } of model.tactics) {
+    lines.push(`${tactic.id} ${tactic.name}: ${countsText(counts)}`);
+    if (!options.gapsOnly) {
+      const covered = techniques.filter((t) => t.state !== 'gap').sort((a, b) => b.claims.length + subtechniqueOnlyRules(b).length - (a.claims.length + subtechniqueOnlyRules(a).length));
+      if (covered.length) lines.push('  with rules:');
+      for (const entry of covered) lines.push(`    ${entry.technique.id.padEnd(10)} ${entry.technique.name} — ${ruleCountNote(entry)}`);
+    }
+    const gaps = gapLines(techniques);
+    if (gaps.length) lines.push('  gaps:', ...gaps.map((line) => `    ${line}`));
+  }
+  lines.push('', `Overall: ${countsText(model.counts)}; ${plural(model.rules.length, 'rule')} claim them.`);
+  const orphans = orphanReferences(corpus, index);
+  if (orphans.length && !options.gapsOnly) {
+    lines.push('', `References ${corpus.versionLabel} does not have as live techniques:`);
+    for (const orphan of orphans) lines.push(`  ${orphan.id.padEnd(10)} ${orphanNote(orphan)} — ${plural(orphan.rules.length, 'rule')}`);
+  }
+  return lines.join('\n');
+}
+
+function orphanNote(orphan: OrphanReference): string {
+  if (orphan.status === 'newer') return 'from a newer ATT&CK release';
+  if (orphan.status === 'revoked') return `revoked${orphan.successor ? `, now ${orphan.successor}` : ''}`;
+  return orphan.status;
+}
+
+/** Per technique with a gap: the technique (when it is one) and its gap and parent-only sub-techniques,
+ *  indented under it, with the parent's own state when it is not a gap. */
+function gapLines(techniques: readonly TechniqueCoverage[]): string[] {
+  const lines: string[] = [];
+  for (const entry of techniques) {
+    const subs = entry.subtechniques.filter((s) => s.state !== 'covered');
+    if (entry.state !== 'gap' && !subs.length) continue;
+    const own = entry.state === 'gap' ? '' : entry.state === 'covered' ? ` (covered, ${plural(entry.claims.length, 'rule')})` : ` (${ruleCountNote(entry)})`;
+    lines.push(`${entry.technique.id.padEnd(10)} ${entry.technique.name}${own}`);
+    for (const sub of subs) lines.push(`  ${sub.technique.id.padEnd(10)} ${sub.technique.name} — ${ruleCountNote(sub)}`);
+  }
+  return lines;
+}
+
+const md = (text: string) => text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+
+/** What `coverage --format markdown` prints: a summary table, then per tactic the gaps. */
+export function coverageMarkdown(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
+  const { corpus } = model;
+  const lines = [`# ${md(corpus.versionLabel)} coverage`, '', `${plural(index.size, 'rule file')}${index.size ? ` (${formatLine([...index.all()])})` : ''}. ${COUNTING}`, ''];
+  lines.push('| tactic | techniques | sub-techniques |', '| --- | ---: | ---: |');
+  for (const { tactic, counts } of model.tactics) {
+    const t = counts.techniques;
+    const s = counts.subtechniques;
+    lines.push(`| ${tactic.id} ${md(tactic.name)} | ${t.covered + t.viaSubtechniques}/${t.total} | ${s.covered}/${s.total}${s.parentOnly ? ` (+ ${s.parentOnly} parent-only)` : ''} |`);
+  }
+  const t = model.counts.techniques;
+  const s = model.counts.subtechniques;
+  lines.push(`| **all** | **${t.covered + t.viaSubtechniques}/${t.total}** | **${s.covered}/${s.total}** |`, '');
+  for (const { tactic, techniques, counts } of model.tactics) {
+    const gaps = techniques.filter((e) => e.state === 'gap' || e.subtechniques.some((sub) => sub.state !== 'covered'));
+    if (!gaps.length && options.gapsOnly) continue;
+    lines.push(`## ${tactic.id} ${md(tactic.name)}`, '', countsText(counts), '');
+    if (!options.gapsOnly) {
+      const covered = techniques.filter((e) => e.state !== 'gap');
+      if (covered.length) lines.push(`Covered: ${covered.map((e) => `${e.technique.id} ${md(e.technique.name)} (${ruleCountNote(e)})`).join(' · ')}`, '');
+    }
+    if (gaps.length) {
+      lines.push('| gap | name | state |', '| --- | --- | --- |');
+      for (const entry of gaps) {
+        if (entry.state === 'gap') lines.push(`| ${entry.technique.id} | ${md(entry.technique.name)} | gap |`);
+        for (const sub of entry.subtechniques.filter((x) => x.state !== 'covered')) lines.push(`| ${sub.technique.id} | ${md(entry.technique.name)}: ${md(sub.technique.name)} | ${ruleCountNote(sub)} |`);
+      }
+      lines.push('');
+    }
+  }
+  return lines.join('\n');
+}
+
+function statusOf(corpus: Corpus, id: string): string {
+  const object = corpus.get(id);
+  if (object?.kind !== 'technique') return corpus.classifyMissing(id).kind === 'newer' ? 'newer' : 'unknown';
+  return object.revoked ? 'revoked' : object.deprecated ? 'deprecated' : 'live';
+}
+
+/** What `coverage --format json` prints: per file its references; per technique — every counted one
+ *  and every other one a rule references — its name, status, state and the files claiming it. */
+export function coverageJson(model: CoverageModel, index: RuleIndex, displayPath: (uri: string) => string): unknown {
+  const { corpus } = model;
   const rules = [...index.all()].sort((a, b) => displayPath(a.uri).localeCompare(displayPath(b.uri)));
   const techniques: Record<string, unknown> = {};
-  for (const id of index.techniqueIds()) {
+  const filesOf = (claims: readonly RuleDocument[]) => claims.map((r) => displayPath(r.uri)).sort();
+  for (const id of [...new Set([...model.byId.keys(), ...index.techniqueIds()])].sort()) {
+    const entry = model.byId.get(id);
     const object = corpus.get(id);
-    const status = object?.kind !== 'technique' ? (corpus.classifyMissing(id).kind === 'newer' ? 'newer' : 'unknown') : object.revoked ? 'revoked' : object.deprecated ? 'deprecated' : 'live';
     techniques[id] = {
       name: object?.kind === 'technique' ? object.name : null,
-      status,
-      files: index.rulesFor(id).map((r) => displayPath(r.uri)).sort(),
+      status: statusOf(corpus, id),
+      ...(entry ? { state: entry.state } : {}),
+      files: entry ? filesOf(entry.claims) : filesOf(index.rulesFor(id)),
+      ...(entry?.parent ? { parent: entry.parent.technique.id } : {}),
     };
   }
   return {
     attack: corpus.versionLabel,
+    filter: model.filter,
+    summary: { ...model.counts, rules: model.rules.length },
+    tactics: model.tactics.map(({ tactic, counts }) => ({ id: tactic.id, name: tactic.name, ...counts })),
     files: rules.map((rule) => ({
       file: displayPath(rule.uri),
       format: rule.format,
@@ -113,29 +192,22 @@ export function coverageJson(corpus: Corpus, index: RuleIndex, displayPath: (uri
   };
 }
 
-/** What `coverage --format text` prints: a per-tactic summary, then what the release does not know. */
-export function coverageText(corpus: Corpus, index: RuleIndex): string {
-  const lines: string[] = [`${corpus.versionLabel} coverage of ${index.size} rule files`, ''];
-  const tactics = coverageByTactic(corpus, index);
-  for (const { tactic, techniques, coveredCount } of tactics) {
-    const percent = techniques.length ? Math.round((coveredCount / techniques.length) * 100) : 0;
-    lines.push(`${tactic.id} ${tactic.name}: ${coveredCount}/${techniques.length} techniques (${percent}%)`);
-    for (const entry of techniques.filter((t) => t.state !== 'uncovered').sort((a, b) => b.total.length - a.total.length)) {
-      const mark = entry.state === 'partial' ? ' (sub-techniques only)' : '';
-      lines.push(`  ${entry.technique.id.padEnd(10)} ${entry.technique.name} — ${entry.total.length} rule${entry.total.length === 1 ? '' : 's'}${mark}`);
-    }
-  }
-  const allTechniques = new Map<string, TechniqueCoverage>();
-  for (const { techniques } of tactics) for (const t of techniques) allTechniques.set(t.technique.id, t);
-  const covered = [...allTechniques.values()].filter((t) => t.state !== 'uncovered').length;
-  lines.push('', `Overall: ${covered}/${allTechniques.size} techniques covered (${allTechniques.size ? Math.round((covered / allTechniques.size) * 100) : 0}%).`);
-  const orphans = orphanReferences(corpus, index);
-  if (orphans.length) {
-    lines.push('', `References ${corpus.versionLabel} does not have as live techniques:`);
-    for (const orphan of orphans) {
-      const note = orphan.status === 'newer' ? 'from a newer ATT&CK release' : orphan.status === 'revoked' ? `revoked${orphan.successor ? `, now ${orphan.successor}` : ''}` : orphan.status;
-      lines.push(`  ${orphan.id.padEnd(10)} ${note} — ${orphan.rules.length} rule${orphan.rules.length === 1 ? '' : 's'}`);
-    }
-  }
-  return lines.join('\n');
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** What `coverage --format csv` prints: one row per counted technique and sub-technique. */
+export function coverageCsv(model: CoverageModel): string {
+  const { corpus } = model;
+  const header = ['id', 'name', 'parent', 'tactics', 'platforms', 'state', 'rules', 'related_rules', 'formats'];
+  const rows = [...model.byId.values()]
+    .sort((a, b) => a.technique.id.localeCompare(b.technique.id))
+    .map((entry) => {
+      const related = entry.technique.isSubtechnique ? parentLevelRules(entry) : subtechniqueOnlyRules(entry);
+      const tactics = (entry.technique.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join('; ');
+      const formats = Object.entries(formatCounts(entry.claims)).map(([f, n]) => `${f} ${n}`).join('; ');
+      return [entry.technique.id, entry.technique.name, entry.parent?.technique.id ?? '', tactics, (entry.technique.platforms ?? []).join('; '), entry.state, entry.claims.length, related.length, formats];
+    });
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
 }

@@ -13,17 +13,21 @@ interface SigmaEntry {
 }
 interface PatternEntry {
   pattern: string;
+  /** ATT&CK platforms the source's events come from, when it tells (for coverage per platform). */
+  platforms?: string[];
   /** Name of an `events` table, looked up with the pattern's first capture group. */
   events?: string;
   components?: string[];
 }
 interface ProviderEntry {
   provider: string;
+  platforms?: string[];
   events?: string;
   components?: string[];
 }
 interface DataTypeEntry {
   dataType: string;
+  platforms?: string[];
   components: string[];
 }
 
@@ -37,12 +41,17 @@ export interface LogSourceMapData {
   splunk?: PatternEntry[];
   xp?: ProviderEntry[];
   sentinel?: DataTypeEntry[];
+  /** Sigma `product` → the ATT&CK platforms its events come from (products missing here tell none). */
+  sigmaProductPlatforms?: Record<string, string[]>;
 }
 
 export interface MappedComponents {
   components: string[];
   /** Which entry said so, e.g. "sigma windows/process_creation" — for messages and debugging. */
   entry: string;
+  /** The ATT&CK platforms the log source's events come from; absent when the source does not tell
+   *  (a Sigma rule without a product, a multi-platform EDR table). */
+  platforms?: string[];
 }
 
 export function loadBuiltinLogSourceMap(): LogSourceMapData {
@@ -96,7 +105,7 @@ export class LogSourceMap {
       const entry = entries.find((e) => matches(e, wantProduct, field));
       if (entry) {
         const label = [entry.product, entry.category ?? entry.service].filter(Boolean).join('/');
-        return { components: this.expand(entry.components), entry: `sigma ${label}` };
+        return withPlatforms({ components: this.expand(entry.components), entry: `sigma ${label}` }, product ? this.productPlatforms(product) : undefined);
       }
     }
     return undefined;
@@ -109,7 +118,7 @@ export class LogSourceMap {
       const match = regex.exec(name.trim());
       if (!match) continue;
       const components = entry.events ? this.event(entry.events, match[1]) : this.expand(entry.components ?? []);
-      return { components, entry: `splunk ${entry.pattern}` };
+      return withPlatforms({ components, entry: `splunk ${entry.pattern}` }, entry.platforms);
     }
     return undefined;
   }
@@ -118,12 +127,22 @@ export class LogSourceMap {
     const entry = (layer.xp ?? []).find((e) => lower(e.provider) === lower(source.provider));
     if (!entry) return undefined;
     const components = entry.events ? this.event(entry.events, source.eventId === undefined ? undefined : String(source.eventId)) : this.expand(entry.components ?? []);
-    return { components, entry: `xp ${entry.provider}` };
+    return withPlatforms({ components, entry: `xp ${entry.provider}` }, entry.platforms);
   }
 
   private dataType(layer: LogSourceMapData, name: string): MappedComponents | undefined {
     const entry = (layer.sentinel ?? []).find((e) => lower(e.dataType) === lower(name.trim()));
-    return entry ? { components: this.expand(entry.components), entry: `sentinel ${entry.dataType}` } : undefined;
+    return entry ? withPlatforms({ components: this.expand(entry.components), entry: `sentinel ${entry.dataType}` }, entry.platforms) : undefined;
+  }
+
+  private productPlatforms(product: string): string[] | undefined {
+    for (const layer of this.layers) {
+      const table = layer.sigmaProductPlatforms;
+      if (!table) continue;
+      const key = Object.keys(table).find((k) => k.toLowerCase() === product);
+      if (key) return table[key];
+    }
+    return undefined;
   }
 
   /** An event of a named table (any layer); an unknown event maps to nothing. */
@@ -149,4 +168,9 @@ export class LogSourceMap {
     }
     return [...out];
   }
+}
+
+function withPlatforms(mapped: MappedComponents, platforms: string[] | undefined): MappedComponents {
+  if (platforms?.length) mapped.platforms = platforms;
+  return mapped;
 }
