@@ -2,25 +2,36 @@
 // answers (search results, templates, layers) come from the server's ATT&CK engine.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { type CoverageFilter, NavigatorLayerRequest, NewRuleRequest, ReloadCorpusRequest, type RuleRef, SearchRequest } from '../../server/src/protocol';
+import { CorpusStatusRequest, type CoverageFilter, NavigatorLayerRequest, NewRuleRequest, ReloadCorpusRequest, type RuleRef, SearchRequest } from '../../server/src/protocol';
 import { openRule } from './coverageTree';
 
 export const CHOOSE_BUNDLE_COMMAND = 'ttpLens.chooseStixBundle';
 
-/** A technique picker that searches the corpus as the user types; starts from the word at the cursor. */
-export async function pickTechnique(client: LanguageClient, title: string): Promise<string | undefined> {
+/** A technique picker that searches the corpus as the user types; starts from the word at the cursor.
+ *  The server ranks (word starts before fuzzy matches) and matches aliases and acronyms: every item is
+ *  `alwaysShow`, and VS Code keeps the server's order for items matched by description only. */
+export async function pickTechnique(client: LanguageClient, title: string, step?: { step: number; totalSteps: number }): Promise<string | undefined> {
+  const status = await client.sendRequest(CorpusStatusRequest.type);
+  if (status.state !== 'ready') {
+    const why = status.state === 'loading' ? 'the ATT&CK bundle is still loading' : `no ATT&CK bundle is loaded (${status.error?.file === '(none)' ? 'none is configured' : `${status.error?.file} ${status.error?.problem}`})`;
+    const choose = 'Choose STIX Bundle…';
+    const action = await vscode.window.showWarningMessage(`TTP Lens cannot search techniques: ${why}.`, choose);
+    if (action === choose) await vscode.commands.executeCommand(CHOOSE_BUNDLE_COMMAND);
+    return undefined;
+  }
   const editor = vscode.window.activeTextEditor;
   const wordRange = editor?.document.getWordRangeAtPosition(editor.selection.active, /[\w.]+/);
   const word = wordRange ? editor!.document.getText(wordRange).replace(/^attack\./i, '') : '';
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
   pick.title = title;
+  if (step) [pick.step, pick.totalSteps] = [step.step, step.totalSteps];
   pick.placeholder = 'Technique ID or name, e.g. T1559 or "inter-process"';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   const search = async (query: string) => {
     pick.busy = true;
     const results = query.trim() ? await client.sendRequest(SearchRequest.type, { query, kinds: ['technique'], limit: 50 }) : [];
-    pick.items = results.map((r) => ({ id: r.id, label: r.id, description: r.name, detail: r.detail }));
+    pick.items = results.map((r) => ({ id: r.id, label: r.id, description: r.name, detail: r.detail, alwaysShow: true }));
     pick.busy = false;
   };
   pick.onDidChangeValue((value) => void search(value));
@@ -46,6 +57,26 @@ const FORMATS = [
   { label: 'Microsoft Sentinel', format: 'sentinel', description: 'YAML analytic rule' },
   { label: 'MaxPatrol SIEM', format: 'xp', description: 'metainfo.yaml' },
 ];
+
+/** The second step of "New Rule for Technique…": the rule format, with its own title and placeholder. */
+async function pickFormat(techniqueId: string, step?: { step: number; totalSteps: number }): Promise<string | undefined> {
+  const pick = vscode.window.createQuickPick<(typeof FORMATS)[number]>();
+  pick.title = `New rule for ${techniqueId}: format`;
+  pick.placeholder = 'Rule format (Sigma picks a log source that can observe the technique)';
+  if (step) [pick.step, pick.totalSteps] = [step.step, step.totalSteps];
+  pick.items = FORMATS;
+  pick.show();
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.format);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+  });
+}
 
 /** Opens a new, unsaved rule pre-filled for a technique (as a snippet, so its placeholders are tab stops). */
 export async function newRuleForTechnique(client: LanguageClient, techniqueId: string, component?: string, format = 'sigma'): Promise<void> {
@@ -74,9 +105,11 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
       if (id) await showTechnique(id, section === 'rules' ? 'rules' : undefined);
     }),
     vscode.commands.registerCommand('ttpLens.newRuleForTechnique', async (node?: { technique?: { id: string } } | string, component?: string, format?: string) => {
-      const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'New rule for technique')));
+      const picked = typeof node === 'string' ? node : node?.technique?.id;
+      const steps = (picked ? 0 : 1) + (format ? 0 : 1);
+      const id = picked ?? (await pickTechnique(client, 'New rule: technique', steps > 1 ? { step: 1, totalSteps: steps } : undefined));
       if (!id) return;
-      const chosen = format ?? (await vscode.window.showQuickPick(FORMATS, { title: `New rule for ${id}: format` }))?.format;
+      const chosen = format ?? (await pickFormat(id, steps > 1 ? { step: 2, totalSteps: steps } : undefined));
       if (chosen) await newRuleForTechnique(client, id, component, chosen);
     }),
     vscode.commands.registerCommand('ttpLens.exportNavigatorLayer', async () => {

@@ -46,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     client.onNotification(IndexChangedNotification.type, refreshViews),
     corpusStatus.onDidChangeStatus((status) => {
+      // The coverage view's welcome text: loading, or why no bundle is loaded (with its actions).
+      void vscode.commands.executeCommand('setContext', 'ttpLens.corpusState', status.state);
       if (status.state !== 'loading') refreshViews();
     }),
   );

@@ -33,6 +33,7 @@ import {
 import type { Settings } from './settings';
 import type { ComponentIndex } from './workspace/componentIndex';
 import type { CoverageModelCache } from './workspace/coverageModel';
+import type { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { coverageSummary, coverageTree, techniqueRules } from './workspace/coverageView';
 import { navigatorLayer } from './workspace/navigator';
 import type { WorkspaceService } from './workspace/workspaceService';
@@ -45,6 +46,8 @@ export interface ServerState {
   components: ComponentIndex;
   /** The one coverage model, per corpus, index generation and filter. */
   coverage: CoverageModelCache;
+  /** Where the built-in log-source table's entries are written, for hover links. */
+  logSourceTable: LogSourceTableFile;
   /** The coverage filter the client last set: what coverage answers without a filter of their own use. */
   coverageFilter: CoverageFilter;
   corpus(): Corpus | undefined;
@@ -109,6 +112,7 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
               object,
             )
         : undefined,
+      logSources: { entryFor: state.logSources().entryFor, tableLink: state.logSourceTable.link },
     });
   });
 

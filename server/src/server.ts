@@ -1,5 +1,6 @@
 // Wires the LSP connection: capabilities, settings, the corpus lifecycle, the workspace index and
 // the feature handlers (featureHandlers.ts; the logic itself lives in features/, as pure functions).
+import * as path from 'node:path';
 import {
   CodeActionKind,
   type Connection,
@@ -25,6 +26,7 @@ import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
 import { CoverageModelCache } from './workspace/coverageModel';
+import { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { WorkspaceService } from './workspace/workspaceService';
 
 export interface ServerOptions {
@@ -61,6 +63,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     components: new ComponentIndex(workspace.index),
     coverage: new CoverageModelCache(workspace.index),
     coverageFilter: {},
+    logSourceTable: new LogSourceTableFile(options.distDir ? path.resolve(options.distDir, '..') : undefined),
     corpus: () => corpusState?.current,
     settings: () => settings,
     logSources: () => logSources,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { copyWorkspace, openFile, screenshot, type Session, settled, startSession } from './codeServer';
+import { copyWorkspace, openFile, runCommand, screenshot, type Session, settled, startSession } from './codeServer';
 
 describe('e2e: missing ATT&CK bundle', () => {
   let session: Session;
@@ -26,5 +26,16 @@ describe('e2e: missing ATT&CK bundle', () => {
     assert.ok(await toast.getByRole('button', { name: 'Choose STIX bundle…' }).count(), 'action button');
     await page.locator('.statusbar-item', { hasText: 'ATT&CK' }).first().waitFor();
     await screenshot(page, 'missing-bundle.png');
+  });
+
+  test('the coverage view says no bundle is loaded, with its actions; Show Technique says why', async () => {
+    const { page } = session;
+    await page.locator('.activitybar .action-item a[aria-label^="ATT&CK Coverage"]').first().click();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No ATT&CK bundle is loaded' }).first();
+    await welcome.waitFor({ timeout: 30000 });
+    assert.ok(await welcome.getByRole('button', { name: 'Choose STIX Bundle…' }).count(), 'a button, not a link in text');
+    assert.equal(await page.locator('.pane-header, .title', { hasText: /ATT&CK COVERAGE: COVERAGE/i }).count(), 0, 'one title');
+    await runCommand(page, 'TTP Lens: Show Technique');
+    await page.locator('.notification-toast', { hasText: 'TTP Lens cannot search techniques: no ATT&CK bundle is loaded' }).first().waitFor({ timeout: 20000 });
   });
 });

@@ -65,6 +65,15 @@ describe('lsp: completion', () => {
     assert.ok(all.items.some((i) => i.label === 'attack.defense-evasion'));
   });
 
+  test('labels fit the suggest widget: the ID first, a short name and tactic beside it, the rest in detail', async () => {
+    const { list } = await completeAt(SIGMA('attack.t1068'), 'attack.t1068');
+    const item = list.items.find((i) => i.label === 'attack.t1068')!;
+    assert.equal(item.labelDetails?.detail, ' Exploitation for Privilege…');
+    assert.ok((item.labelDetails?.description ?? '').length <= 48, item.labelDetails?.description);
+    assert.match(item.detail!, /^T1068 Exploitation for Privilege Escalation — Privilege Escalation/);
+    for (const i of list.items) assert.ok(i.label.length + (i.labelDetails?.detail?.length ?? 0) <= 50, `${i.label}${i.labelDetails?.detail}`);
+  });
+
   test('ranking: techniques the rule\'s log source can observe come first; only those it cannot are marked', async () => {
     const { list } = await completeAt(SIGMA('attack.t10'), 'attack.t10');
     const sorted = [...list.items].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1)).filter((i) => i.sortText!.startsWith('0')); // techniques (sub-techniques are listed after them)

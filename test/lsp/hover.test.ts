@@ -92,3 +92,49 @@ describe('lsp: without a usable bundle the server stays up', () => {
     }
   });
 });
+
+describe('lsp: hover on log sources and Elastic names (v18.1)', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
+  });
+  after(() => client.stop());
+
+  test('Sigma logsource: the data components it provides, what they observe, its platform, a link to the table entry', async () => {
+    const text = readFileSync(RULE, 'utf8');
+    const uri = fileUri(RULE);
+    await client.open(uri, text);
+    for (const at of ['logsource', 'process_creation', 'windows']) {
+      const value = (await client.hover(uri, positionOf(text, at, 2)))!.contents.value;
+      assert.match(value, /^\*\*Log source\*\* `windows\/process_creation` · Sigma$/m, at);
+      assert.match(value, /Provides 2 ATT&CK data components per TTP Lens's log-source table \(entry \[sigma windows\/process\\_creation\]\(file:\/\/.*\/data\/logsource-map\.json#L\d+\), basis: consensus\)\. Its events come from Windows\./);
+      assert.match(value, /^- \[DC0032\]\(https:\/\/attack\.mitre\.org\/datacomponents\/DC0032\/\) Process Creation — observes \d+ techniques and sub-techniques$/m);
+      assert.match(value, /^Together they observe \d+ techniques and sub-techniques in ATT&CK v18\.1\./m);
+    }
+    const link = /\(file:\/\/(.*?)#L(\d+)\)/.exec((await client.hover(uri, positionOf(text, 'logsource', 2)))!.contents.value)!;
+    const line = readFileSync(link[1], 'utf8').split('\n')[Number(link[2]) - 1];
+    assert.match(line, /"product": "windows", "category": "process_creation"/, 'the link points at the entry');
+  });
+
+  test('an unmapped log source says so and how to add it with ttpLens.logSourceMap', async () => {
+    const text = 'title: t\nlogsource:\n  product: acme\n  category: edr_alert\ndetection:\n  sel: {a: b}\n  condition: sel\ntags:\n  - attack.t1059\n';
+    const uri = 'untitled:acme.yml';
+    await client.open(uri, text);
+    const value = (await client.hover(uri, positionOf(text, 'edr_alert', 1)))!.contents.value;
+    assert.match(value, /not in TTP Lens's log-source table/);
+    assert.match(value, /"ttpLens\.logSourceMap": \{ "sigma": \[\{"product": "acme", "category": "edr_alert", "components": \["Process Creation"\]\}\] \}/);
+  });
+
+  test('Splunk data_source, Elastic index and Sentinel data types hover too; an Elastic name hovers as its ID', async () => {
+    const splunk = 'name: x\nid: 1\ntags:\n  mitre_attack_id:\n  - T1059.001\ndata_source:\n- Sysmon EventID 1\nsearch: x\n';
+    await client.open('untitled:splunk.yml', splunk);
+    assert.match((await client.hover('untitled:splunk.yml', positionOf(splunk, 'Sysmon EventID 1', 3)))!.contents.value, /Provides 2 ATT&CK data components .*Its events come from Windows\./);
+    const elastic = '[rule]\nname = "x"\nindex = ["logs-endpoint.events.process-*", "acme-*"]\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059"\nname = "Command and Scripting Interpreter"\nreference = "https://attack.mitre.org/techniques/T1059/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
+    await client.open('untitled:elastic.toml', elastic, 'toml');
+    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'logs-endpoint', 3)))!.contents.value, /Provides 4 ATT&CK data components .*\(entry \[elastic logs-endpoint\.events\.process-\\\*\]/);
+    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'acme-*', 1)))!.contents.value, /"ttpLens\.logSourceMap": \{ "elastic": \[\{"index": "acme-\*"/);
+    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'Command and Scripting', 3)))!.contents.value, /\*\*T1059 · Command and Scripting Interpreter\*\* — Technique/);
+    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, '"Execution"', 3)))!.contents.value, /\*\*TA0002 · Execution\*\* — Tactic/);
+  });
+});

@@ -66,3 +66,61 @@ describe('grammar: ATT&CK IDs injected into YAML, TOML, Markdown and plain text'
     assert.deepEqual(attackTokens(await grammarFor('source.toml'), 'id = "T1059" # T1003'), ['T1059']);
   });
 });
+
+describe('grammar: TOML (contributed for Elastic rule files)', () => {
+  let toml: IGrammar;
+  const TOML = path.join(REPO_ROOT, 'syntaxes', 'toml.tmLanguage.json');
+
+  before(async () => {
+    const wasm = readFileSync(path.join(REPO_ROOT, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
+    await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength)).catch(() => undefined); // loaded once per process
+    const real = new Registry({
+      onigLib: Promise.resolve({ createOnigScanner: (sources) => new oniguruma.OnigScanner(sources), createOnigString: (text) => new oniguruma.OnigString(text) }),
+      loadGrammar: async (scope) => {
+        if (scope === 'source.toml') return parseRawGrammar(readFileSync(TOML, 'utf8'), TOML);
+        if (scope === 'ttp-lens.attack-ids.injection') return parseRawGrammar(readFileSync(INJECTION, 'utf8'), INJECTION);
+        return null;
+      },
+      getInjections: (scope) => (scope === 'source.toml' ? ['ttp-lens.attack-ids.injection'] : undefined),
+    });
+    toml = (await real.loadGrammar('source.toml'))!;
+  });
+
+  /** Tokenizes lines in order (multi-line strings and arrays carry state) → [text, innermost scope]. */
+  function lines(...texts: string[]): [string, string][][] {
+    let state = INITIAL;
+    return texts.map((line) => {
+      const result = toml.tokenizeLine(line, state);
+      state = result.ruleStack;
+      return result.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([text]) => text.trim());
+    });
+  }
+  const scopeOf = (tokens: [string, string][], text: string) => tokens.find(([t]) => t.trim() === text)?.[1];
+
+  test('tables, keys, strings, numbers, booleans, dates and comments of an Elastic rule', () => {
+    const [header, table, key, date, flag, risk, comment] = lines('[metadata]', '[[rule.threat.technique]]', 'id = "T1059.001" # PowerShell', 'creation_date = "2020/11/02"', 'building_block = false', 'risk_score = 47', '# a comment');
+    assert.equal(scopeOf(header, 'metadata'), 'entity.name.section.toml');
+    assert.deepEqual(table.map(([t]) => t), ['[[', 'rule', '.', 'threat', '.', 'technique', ']]']);
+    assert.equal(scopeOf(table, 'technique'), 'entity.name.section.toml');
+    assert.equal(scopeOf(key, 'id'), 'support.type.property-name.toml');
+    assert.equal(scopeOf(key, 'T1059.001'), 'constant.language.attack-id.ttp-lens', 'the ATT&CK ID inside the string, by the injection');
+    assert.equal(scopeOf(key, '#'), 'punctuation.definition.comment.toml');
+    assert.equal(scopeOf(key, 'PowerShell'), 'comment.line.number-sign.toml');
+    assert.match(date.map(([, s]) => s).join(' '), /string\.quoted\.double\.toml/);
+    assert.equal(scopeOf(flag, 'false'), 'constant.language.boolean.toml');
+    assert.equal(scopeOf(risk, '47'), 'constant.numeric.toml');
+    assert.equal(scopeOf(comment, 'a comment'), 'comment.line.number-sign.toml');
+  });
+
+  test('multi-line literal queries and arrays keep their state across lines', () => {
+    const [open, body, close, after] = lines("query = '''", 'process where process.name : "cmd.exe" # not a comment', "'''", 'tags = ["Domain: Endpoint",');
+    assert.equal(scopeOf(open, "'''"), 'string.quoted.triple.single.toml');
+    assert.ok(body.every(([, s]) => s === 'string.quoted.triple.single.toml'), JSON.stringify(body));
+    assert.equal(scopeOf(close, "'''"), 'string.quoted.triple.single.toml');
+    assert.equal(scopeOf(after, 'tags'), 'support.type.property-name.toml');
+    const [, next, end] = lines('tags = [', '  "OS: Windows", 0x1F, 1979-05-27T07:32:00Z,', ']');
+    assert.equal(scopeOf(next, '0x1F'), 'constant.numeric.hex.toml');
+    assert.equal(scopeOf(next, '1979-05-27T07:32:00Z'), 'constant.other.datetime.toml');
+    assert.equal(scopeOf(end, ']'), 'punctuation.definition.array.end.toml');
+  });
+});

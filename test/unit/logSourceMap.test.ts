@@ -54,7 +54,7 @@ describe('log-source table', () => {
     const collect = (list: readonly string[] | undefined) => list?.forEach((n) => !n.startsWith('@') && names.add(n));
     Object.values(data.groups ?? {}).forEach(collect);
     for (const table of Object.values(data.events ?? {})) Object.values(table).forEach(collect);
-    [...(data.sigma ?? []), ...(data.splunk ?? []), ...(data.xp ?? []), ...(data.sentinel ?? [])].forEach((e) => collect((e as { components?: string[] }).components));
+    [...(data.sigma ?? []), ...(data.splunk ?? []), ...(data.xp ?? []), ...(data.sentinel ?? []), ...(data.elastic ?? [])].forEach((e) => collect((e as { components?: string[] }).components));
     for (const corpus of [corpus17(), corpus18()]) {
       const known = new Set(corpus.ofKind('dataComponent').map((c) => c.name));
       const missing = [...names].filter((n) => !known.has(n));

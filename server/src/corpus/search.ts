@@ -14,7 +14,8 @@ export interface SearchOptions {
 
 export interface SearchResult {
   object: AttackObject;
-  /** 0..1, higher is better. */
+  /** 0..1, higher is better: 1 an exact ID; above 0.5 an ID prefix or a query starting a word of
+   *  the name, alias or acronym; below, fuzzy matches. */
   score: number;
   matchedOn: 'id' | 'name' | 'alias' | 'acronym';
 }
@@ -104,7 +105,10 @@ export class NameSearch {
         let score = nameHit.score;
         if (acronymHit.score > score) [score, matchedOn] = [acronymHit.score, 'acronym'];
         if (aliasHit.score > score) [score, matchedOn] = [aliasHit.score * 0.95, 'alias'];
-        if (matchedOn === 'name' && wordPrefix(entry.object.name, lowered)) score = Math.min(0.98, score + 0.1);
+        // Two tiers: a query that starts a word of the name (or alias, or is the acronym's start)
+        // ranks above every fuzzy match, whatever fuzzysort's score: "powers" → PowerShell first.
+        const text = matchedOn === 'name' ? entry.object.name : matchedOn === 'alias' ? (entry.object.aliases ?? []).join(' · ') : acronymOf(entry.object.name);
+        score = wordPrefix(text, lowered) ? 0.5 + score * 0.48 : score * 0.48;
         if (entry.object.revoked || entry.object.deprecated) score *= 0.5;
         results.push({ object: entry.object, score, matchedOn });
         seen.add(entry.object.index);

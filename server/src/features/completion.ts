@@ -13,6 +13,12 @@ import { findTactic } from './resolve';
 import { tacticNameFor } from './writtenForm';
 
 const LIMIT = 150;
+/** Characters of a name shown beside the label before it is cut with "…". */
+const NAME_WIDTH = 28;
+
+function shorten(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1).trimEnd()}…` : text;
+}
 
 const ITEM_KIND: Record<ObjectKind, CompletionItemKind> = {
   technique: CompletionItemKind.Reference,
@@ -55,13 +61,20 @@ export function complete(input: CompletionInput): CompletionList | null {
   const idTyped = /(?:^|\.)t\d+$/i.test(context.typed);
   const items: CompletionItem[] = [];
   const add = (object: AttackObject, text: string, rank: number, extraEdits?: TextEdit[]) => {
-    const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', ');
+    const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s);
     const observable = input.observable?.has(object.id) ?? false;
     // Most items a rule's log source can observe: the few it cannot are the ones worth marking.
     const unobservable = input.observable !== undefined && object.kind === 'technique' && !observable;
+    // The suggest widget is narrow: the label is the text to insert (the ID first), a short name
+    // and tactic beside it; the full name, every tactic and the verdict in `detail`.
+    const shortTactics = tactics.length ? `${tactics[0]}${tactics.length > 1 ? ` +${tactics.length - 1}` : ''}` : '';
     items.push({
       label: text,
-      labelDetails: { detail: ` ${object.kind === 'tactic' ? object.id : object.name}`, description: unobservable ? `${tactics} · not observable by this log source` : tactics || undefined },
+      labelDetails: {
+        detail: ` ${object.kind === 'tactic' ? object.id : shorten(object.name, NAME_WIDTH)}`,
+        description: unobservable ? `${shortTactics ? `${shortTactics} · ` : ''}not observable by this log source` : shortTactics || undefined,
+      },
+      detail: [`${object.id} ${object.name}`, tactics.join(', '), unobservable ? "not observable by this rule's log source" : ''].filter(Boolean).join(' — '),
       kind: ITEM_KIND[object.kind],
       textEdit: { range, newText: text },
       filterText: `${text} ${object.name}`,
@@ -159,5 +172,5 @@ export function resolveCompletion(item: CompletionItem, corpus: Corpus | undefin
   const data = item.data as CompletionData | undefined;
   const object = data && corpus?.get(data.id);
   if (!object) return item;
-  return { ...item, detail: `${object.id} ${object.name}`, documentation: { kind: 'markdown', value: render(object) } };
+  return { ...item, detail: item.detail ?? `${object.id} ${object.name}`, documentation: { kind: 'markdown', value: render(object) } };
 }

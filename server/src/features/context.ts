@@ -2,10 +2,13 @@
 // or when no bundle could be loaded — features then answer with empty results) and the workspace.
 import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
+import type { LogSourceHoverContext } from './logSourceHover';
 import type { WorkspaceHoverLines } from './workspaceLines';
 
 export interface FeatureContext {
   corpus: Corpus | undefined;
   /** Markdown about the workspace's rules for an object: the coverage line, rule lists. */
   workspaceFor?: (object: AttackObject) => WorkspaceHoverLines;
+  /** The log-source table, for hovers on a rule's log source. */
+  logSources?: Omit<LogSourceHoverContext, 'corpus'>;
 }

@@ -2,15 +2,26 @@
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { MarkupKind } from 'vscode-languageserver-types';
 import { factsOf } from '../corpus/facts';
-import type { RuleDocument } from '../formats/model';
+import type { AttackReference, RuleDocument } from '../formats/model';
 import type { FeatureContext } from './context';
 import { escapeMarkdown, factsToMarkdown } from './objectMarkdown';
+import { logSourceAt, logSourceHover } from './logSourceHover';
 import { referenceAt, resolveReference } from './resolve';
 
+/** An Elastic `name = "…"` next to an ID hovers as the ID. */
+function nameAt(references: readonly AttackReference[], line: number, character: number): AttackReference | undefined {
+  return references.find((r) => r.name && r.name.range.start.line === line && character >= r.name.range.start.character && character <= r.name.range.end.character);
+}
+
 export function hover(rule: RuleDocument, position: Position, context: FeatureContext): Hover | null {
-  const reference = referenceAt(rule.references, position.line, position.character);
   const corpus = context.corpus;
-  if (!reference || !corpus) return null;
+  if (!corpus) return null;
+  const reference = referenceAt(rule.references, position.line, position.character) ?? nameAt(rule.references, position.line, position.character);
+  if (!reference) {
+    const source = context.logSources && logSourceAt(rule, position.line, position.character);
+    if (!source || !context.logSources) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: logSourceHover(rule, source, { corpus, ...context.logSources }) }, range: source.span ?? source.range };
+  }
   const resolution = resolveReference(corpus, reference);
   let value: string;
   if (resolution.status === 'found') {

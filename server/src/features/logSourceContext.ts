@@ -63,6 +63,9 @@ export class LogSourceContext {
     return reads;
   }
 
+  /** The table entry one log source matches (even one mapping to no component); undefined when unmapped. */
+  entryFor = (source: LogSource, format: RuleFormat) => this.map.entryFor(source, format);
+
   /** The components one log source provides, per the table; undefined when unmapped. */
   componentsOfSource = (source: LogSource, format: RuleFormat): string[] | undefined => this.map.componentsFor(source, format)?.components;
 

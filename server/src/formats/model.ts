@@ -66,6 +66,8 @@ export interface LogSource {
   provider?: string;
   eventId?: number;
   range: Range;
+  /** Sigma: the whole `logsource` block (the key's value), where a hover on its fields goes. */
+  span?: Range;
 }
 
 export interface RuleIdentity {

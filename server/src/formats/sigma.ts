@@ -66,6 +66,7 @@ function readLogSource(root: YAMLMap, lines: LineIndex, rule: RuleDocument): voi
   const node = pair?.value;
   if (!pair || !isMap(node) || !isScalar(pair.key) || !pair.key.range) return;
   const source: LogSource = { range: lines.range(pair.key.range[0], pair.key.range[1]) };
+  if (node.range) source.span = lines.range(pair.key.range[0], node.range[1]);
   for (const field of ['category', 'product', 'service'] as const) {
     const value = stringValue(node, field);
     if (value) source[field] = value;

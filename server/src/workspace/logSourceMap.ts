@@ -25,6 +25,12 @@ interface ProviderEntry {
   events?: string;
   components?: string[];
 }
+interface IndexEntry {
+  /** An Elastic index pattern; a trailing `*` matches any rule index pattern it is a prefix of. */
+  index: string;
+  components: string[];
+  platforms?: string[];
+}
 interface DataTypeEntry {
   dataType: string;
   platforms?: string[];
@@ -41,6 +47,8 @@ export interface LogSourceMapData {
   splunk?: PatternEntry[];
   xp?: ProviderEntry[];
   sentinel?: DataTypeEntry[];
+  /** Elastic rule `index` patterns. */
+  elastic?: IndexEntry[];
   /** Sigma `product` → the ATT&CK platforms its events come from (products missing here tell none). */
   sigmaProductPlatforms?: Record<string, string[]>;
 }
@@ -52,6 +60,8 @@ export interface MappedComponents {
   /** The ATT&CK platforms the log source's events come from; absent when the source does not tell
    *  (a Sigma rule without a product, a multi-platform EDR table). */
   platforms?: string[];
+  /** The table entry itself and whether it is a built-in one or the user's (for the log-source hover). */
+  table?: { section: string; entry: Record<string, unknown>; builtin: boolean };
 }
 
 export function loadBuiltinLogSourceMap(): LogSourceMapData {
@@ -70,9 +80,18 @@ export class LogSourceMap {
   }
 
   componentsFor(source: LogSource, format?: RuleFormat): MappedComponents | undefined {
+    const found = this.entryFor(source, format);
+    return found?.components.length ? found : undefined;
+  }
+
+  /** The table entry a log source matches, even one that maps to no component (clipboard_capture). */
+  entryFor(source: LogSource, format?: RuleFormat): MappedComponents | undefined {
     for (const layer of this.layers) {
       const found = this.lookup(layer, source, format);
-      if (found) return found.components.length ? found : undefined;
+      if (found) {
+        if (found.table) found.table.builtin = layer === this.layers[this.layers.length - 1];
+        return found;
+      }
     }
     return undefined;
   }
@@ -80,6 +99,7 @@ export class LogSourceMap {
   private lookup(layer: LogSourceMapData, source: LogSource, format: RuleFormat | undefined): MappedComponents | undefined {
     if (source.category || source.product || source.service) return this.sigma(layer, source);
     if (source.provider) return this.provider(layer, source);
+    if (source.name && format === 'elastic') return this.index(layer, source.name);
     if (source.name) return format === 'sentinel' ? this.dataType(layer, source.name) : this.pattern(layer, source.name) ?? this.dataType(layer, source.name);
     return undefined;
   }
@@ -105,7 +125,7 @@ export class LogSourceMap {
       const entry = entries.find((e) => matches(e, wantProduct, field));
       if (entry) {
         const label = [entry.product, entry.category ?? entry.service].filter(Boolean).join('/');
-        return withPlatforms({ components: this.expand(entry.components), entry: `sigma ${label}` }, product ? this.productPlatforms(product) : undefined);
+        return withPlatforms({ components: this.expand(entry.components), entry: `sigma ${label}`, table: tableOf('sigma', entry) }, product ? this.productPlatforms(product) : undefined);
       }
     }
     return undefined;
@@ -118,7 +138,7 @@ export class LogSourceMap {
       const match = regex.exec(name.trim());
       if (!match) continue;
       const components = entry.events ? this.event(entry.events, match[1]) : this.expand(entry.components ?? []);
-      return withPlatforms({ components, entry: `splunk ${entry.pattern}` }, entry.platforms);
+      return withPlatforms({ components, entry: `splunk ${entry.pattern}`, table: tableOf('splunk', entry) }, entry.platforms);
     }
     return undefined;
   }
@@ -127,12 +147,22 @@ export class LogSourceMap {
     const entry = (layer.xp ?? []).find((e) => lower(e.provider) === lower(source.provider));
     if (!entry) return undefined;
     const components = entry.events ? this.event(entry.events, source.eventId === undefined ? undefined : String(source.eventId)) : this.expand(entry.components ?? []);
-    return withPlatforms({ components, entry: `xp ${entry.provider}` }, entry.platforms);
+    return withPlatforms({ components, entry: `xp ${entry.provider}`, table: tableOf('xp', entry) }, entry.platforms);
   }
 
   private dataType(layer: LogSourceMapData, name: string): MappedComponents | undefined {
     const entry = (layer.sentinel ?? []).find((e) => lower(e.dataType) === lower(name.trim()));
-    return entry ? withPlatforms({ components: this.expand(entry.components), entry: `sentinel ${entry.dataType}` }, entry.platforms) : undefined;
+    return entry ? withPlatforms({ components: this.expand(entry.components), entry: `sentinel ${entry.dataType}`, table: tableOf('sentinel', entry) }, entry.platforms) : undefined;
+  }
+
+  /** Elastic: the exact index pattern, else the first entry whose `prefix*` the rule's pattern starts with. */
+  private index(layer: LogSourceMapData, name: string): MappedComponents | undefined {
+    const wanted = name.trim().toLowerCase();
+    const entries = layer.elastic ?? [];
+    const entry =
+      entries.find((e) => e.index.toLowerCase() === wanted) ??
+      entries.find((e) => e.index.endsWith('*') && wanted.startsWith(e.index.slice(0, -1).toLowerCase()));
+    return entry ? withPlatforms({ components: this.expand(entry.components), entry: `elastic ${entry.index}`, table: tableOf('elastic', entry) }, entry.platforms) : undefined;
   }
 
   private productPlatforms(product: string): string[] | undefined {
@@ -173,4 +203,8 @@ export class LogSourceMap {
 function withPlatforms(mapped: MappedComponents, platforms: string[] | undefined): MappedComponents {
   if (platforms?.length) mapped.platforms = platforms;
   return mapped;
+}
+
+function tableOf(section: string, entry: object): MappedComponents['table'] {
+  return { section, entry: entry as Record<string, unknown>, builtin: true };
 }
