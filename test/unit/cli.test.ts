@@ -24,6 +24,16 @@ describe('cli show', () => {
     assert.match(stdout, /M1013 Application Developer Guidance/);
   });
 
+  test('the forms users paste resolve: a Sigma tag, lower case, an attack.mitre.org URL, a tactic tag', () => {
+    for (const form of ['attack.t1059.001', 't1059.001', 'T1059/001', 'https://attack.mitre.org/techniques/T1059/001/', 'https://attack.mitre.org/techniques/T1059/001']) {
+      const { code, stdout } = cli('show', form, '--stix', requireShared(BUNDLE_18));
+      assert.equal(code, 0, form);
+      assert.match(stdout, /^T1059\.001 {2}PowerShell$/m, form);
+    }
+    assert.match(cli('show', 'attack.defense-evasion', '--stix', requireShared(BUNDLE_18)).stdout, /^TA0005 {2}Defense Evasion$/m);
+    assert.match(cli('show', 'https://attack.mitre.org/tactics/TA0002/', '--stix', requireShared(BUNDLE_18)).stdout, /^TA0002 {2}Execution$/m);
+  });
+
   test('"used by" counts only what is there, in words', () => {
     const { stdout } = cli('show', 'T1559', '--stix', requireShared(BUNDLE_18));
     assert.match(stdout, /^Used by \d+ software and \d+ campaigns?\.$/m);

@@ -1,5 +1,6 @@
 // `ttp-lens show <ID>`: everything about one ATT&CK object, as text or JSON.
 import { factsOf } from '../corpus/facts';
+import { idFromUserInput } from '../corpus/ids';
 import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, openCorpus, UsageError } from './command';
 import { factsToText } from './factsText';
 
@@ -14,18 +15,23 @@ ${CORPUS_HELP}
 
 Examples:
   ttp-lens show T1559
+  ttp-lens show attack.t1059.001                                   (a Sigma tag)
+  ttp-lens show https://attack.mitre.org/techniques/T1059/001/     (a technique page)
+  ttp-lens show attack.defense-evasion                             (a tactic tag)
   ttp-lens show DET0493 --json
   ttp-lens show T1059.001 --stix enterprise-attack-17.1.json`,
   run(args, values) {
     if (args.length !== 1) throw new UsageError('show takes exactly one ID');
     const corpus = openCorpus(values);
-    const object = corpus.get(args[0]);
+    // attack.t1059.001, t1059.001 and attack.mitre.org URLs are the forms users paste.
+    const id = idFromUserInput(args[0]);
+    const object = corpus.get(id) ?? (corpus.tacticsNamed(id.replace(/_/g, '-'))[0]);
     if (!object) {
-      const verdict = corpus.classifyMissing(args[0]);
+      const verdict = corpus.classifyMissing(id);
       const message = verdict.kind === 'newer'
-        ? `${args[0]} is not in the loaded ${verdict.loadedVersion}; it may be from a newer ATT&CK release`
-        : `${args[0]} is not an ATT&CK ID in ${corpus.versionLabel}`;
-      const suggestions = corpus.find(args[0], { limit: 3 }).map((r) => `${r.object.id} ${r.object.name}`);
+        ? `${id} is not in the loaded ${verdict.loadedVersion}; it may be from a newer ATT&CK release`
+        : `${id} is not an ATT&CK ID in ${corpus.versionLabel}`;
+      const suggestions = corpus.find(id, { limit: 3 }).map((r) => `${r.object.id} ${r.object.name}`);
       process.stderr.write(`ttp-lens: ${message}${suggestions.length ? `; did you mean: ${suggestions.join(', ')}?` : ''}\n`);
       return 1;
     }

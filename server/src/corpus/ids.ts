@@ -97,3 +97,14 @@ export function attackUrl(id: string, kind: ObjectKind, parentDetectionStrategy?
       return `https://attack.mitre.org/assets/${id}/`;
   }
 }
+
+/** The forms users paste from rules and pages, as an ID: `attack.t1059.001`, `t1059.001`,
+ *  `T1059/001`, `https://attack.mitre.org/techniques/T1059/001/` → "T1059.001". Other text is
+ *  returned trimmed, for a name search. */
+export function idFromUserInput(input: string): string {
+  let text = input.trim();
+  const url = /^https?:\/\/attack\.mitre\.org\/(?:[a-z]+)\/([A-Za-z]+\d{4})(?:\/(\d{3}))?\/?(?:[#?].*)?$/i.exec(text);
+  if (url) text = url[2] ? `${url[1]}.${url[2]}` : url[1];
+  text = text.replace(/^attack\./i, '').replace(/^(T\d{4})\/(\d{3})$/i, '$1.$2');
+  return parseAttackId(text)?.id ?? text;
+}
