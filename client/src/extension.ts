@@ -1,6 +1,7 @@
 // Activation: build the pieces, hand every Disposable to the context, start the language client.
 // No ATT&CK logic lives in the client: it asks the server (see server/src/protocol.ts).
 import * as vscode from 'vscode';
+import { State } from 'vscode-languageclient/node';
 import { CoverageFilterNotification, IndexChangedNotification } from '../../server/src/protocol';
 import { newRuleForTechnique, registerCommands } from './commands';
 import { CoverageFilterState, registerFilterCommands } from './coverageFilter';
@@ -8,6 +9,7 @@ import { CoverageStatusBar } from './coverageStatusBar';
 import { CoverageTreeProvider } from './coverageTree';
 import { CorpusStatusView } from './corpusStatusView';
 import { createLanguageClient } from './languageClient';
+import { RESTART_COMMAND } from './serverRecovery';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -42,6 +44,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await client.start();
   sendFilter();
+  // After a restart (serverRecovery.ts) the new server knows nothing of the filter or the views.
+  context.subscriptions.push(
+    client.onDidChangeState(({ newState }) => {
+      if (newState !== State.Running) return;
+      sendFilter();
+      refreshViews();
+    }),
+    vscode.commands.registerCommand(RESTART_COMMAND, () => client.restart()),
+  );
   corpusStatus.listen();
   context.subscriptions.push(
     client.onNotification(IndexChangedNotification.type, refreshViews),

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
+import { ServerRecovery } from './serverRecovery';
 
 /** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), Markdown and text. */
 export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
@@ -24,6 +25,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    errorHandler: new ServerRecovery(output),
     synchronize: { configurationSection: 'ttpLens' },
     middleware: {
       // Hovers are untrusted Markdown, except for the one command link the server itself writes

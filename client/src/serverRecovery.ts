@@ -1,0 +1,39 @@
+// When the language server process dies (killed, out of memory, a crash), the client restarts it —
+// at most MAX_RESTARTS times in WINDOW_MS — and tells the user once per session; past the limit it
+// stops trying and says how to restart by hand. vscode-languageclient re-opens the documents and
+// re-registers our handlers on restart; extension.ts re-sends the coverage filter and refreshes.
+import * as vscode from 'vscode';
+import { CloseAction, type CloseHandlerResult, ErrorAction, type ErrorHandler, type ErrorHandlerResult, type Message } from 'vscode-languageclient/node';
+
+export const MAX_RESTARTS = 4;
+export const WINDOW_MS = 3 * 60 * 1000;
+export const RESTART_COMMAND = 'ttpLens.restartServer';
+
+export class ServerRecovery implements ErrorHandler {
+  private restarts: number[] = [];
+  private told = false;
+
+  constructor(private readonly output: vscode.LogOutputChannel) {}
+
+  error(_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
+    // A few write/read errors on a live connection are survivable; more mean the server is gone.
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    this.restarts = [...this.restarts.filter((t) => now - t < WINDOW_MS), now];
+    if (this.restarts.length > MAX_RESTARTS) {
+      return {
+        action: CloseAction.DoNotRestart,
+        message: `TTP Lens: the language server stopped ${this.restarts.length} times in 3 minutes and is not restarted again, so ATT&CK hover, completion and checks are off. See the TTP Lens output, then run "TTP Lens: Restart Language Server".`,
+      };
+    }
+    this.output.warn(`The language server stopped unexpectedly; restarting it (${this.restarts.length} of ${MAX_RESTARTS} restarts allowed in 3 minutes).`);
+    if (!this.told) {
+      this.told = true;
+      void vscode.window.showWarningMessage('TTP Lens: the language server stopped unexpectedly and was restarted; ATT&CK features are back. The TTP Lens output has the details.');
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+}
