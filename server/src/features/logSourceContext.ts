@@ -25,8 +25,21 @@ export class LogSourceContext {
     this.map = new LogSourceMap(loadBuiltinLogSourceMap(), (userEntries ?? undefined) as Partial<LogSourceMapData> | undefined);
   }
 
+  /** Per log-source signature: the same few dozen sources recur across thousands of rules. */
+  private readonly mappedCache = new Map<string, { components: string[]; describe: string } | undefined>();
+  private readonly verdictCache = new WeakMap<Corpus, Map<string, ReturnType<ObservabilityCheck>>>();
+
   /** The components a rule's log sources provide; undefined when none of them is in the table. */
   ruleComponents = (rule: RuleDocument): { components: string[]; describe: string } | undefined => {
+    if (!rule.logSources.length) return undefined;
+    const key = `${rule.format}\u0001${rule.logSources.map((s) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`).join('\u0001')}`;
+    if (this.mappedCache.has(key)) return this.mappedCache.get(key);
+    const mapped = this.mapRule(rule);
+    this.mappedCache.set(key, mapped);
+    return mapped;
+  };
+
+  private mapRule(rule: RuleDocument): { components: string[]; describe: string } | undefined {
     const components = new Set<string>();
     const described: string[] = [];
     for (const source of rule.logSources) {
@@ -37,13 +50,22 @@ export class LogSourceContext {
     }
     if (!components.size) return undefined;
     return { components: [...components], describe: [...new Set(described)].join('; ') };
-  };
+  }
 
   /** The components one log source provides, per the table; undefined when unmapped. */
   componentsOfSource = (source: LogSource, format: RuleFormat): string[] | undefined => this.map.componentsFor(source, format)?.components;
 
   observability(corpus: Corpus): ObservabilityCheck {
-    return (technique: AttackObject, components: string[]) => checkObservability(corpus, technique, components, this.strict);
+    let verdicts = this.verdictCache.get(corpus);
+    if (!verdicts) this.verdictCache.set(corpus, (verdicts = new Map()));
+    const cache = verdicts;
+    return (technique: AttackObject, components: string[]) => {
+      const key = `${technique.id}\u0001${components.join('\u0000')}`;
+      if (cache.has(key)) return cache.get(key);
+      const verdict = checkObservability(corpus, technique, components, this.strict);
+      cache.set(key, verdict);
+      return verdict;
+    };
   }
 
   /** IDs of the live techniques the components can observe (with the parent/sub-technique relaxation). */
