@@ -27,4 +27,4 @@ const entries = [
 const started = Date.now();
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
 chmodSync('dist/cli.js', 0o755);
-if (!watch) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
