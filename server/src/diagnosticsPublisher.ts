@@ -65,10 +65,6 @@ export class DiagnosticsPublisher {
     if (!options.pull) this.pushSink = this.pushingSink();
   }
 
-  get pulls(): boolean {
-    return this.options.pull;
-  }
-
   /** The document's diagnostics for its current version (computed once per version). */
   current(document: TextDocument): Diagnostic[] {
     return this.cache.reportOf(this.state.rules.get(document)).diagnostics;
