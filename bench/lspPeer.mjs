@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 export class LspPeer {
-  static async start({ command, args, env = {}, settings = {}, initializationOptions = {}, rootUri = null, workspaceFolders = null }) {
+  static async start({ command, args, env = {}, settings = {}, initializationOptions = {}, rootUri = null, workspaceFolders = null, pullDiagnostics = false }) {
     const child = spawn(command, args, { stdio: 'pipe', env: { ...process.env, ...env } });
     const peer = new LspPeer(child, settings);
     child.stderr.on('data', () => undefined);
@@ -26,6 +26,7 @@ export class LspPeer {
           completion: { completionItem: { snippetSupport: true } },
           publishDiagnostics: { versionSupport: true },
           synchronization: { dynamicRegistration: true },
+          ...(pullDiagnostics ? { diagnostic: { dynamicRegistration: false } } : {}),
         },
         window: { workDoneProgress: true },
       },

@@ -15,6 +15,9 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's main entry is a UMD module that requires its parts at run time (which a bundle
+  // cannot resolve); its ES module entry bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
@@ -24,4 +27,4 @@ const entries = [
 const started = Date.now();
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
 chmodSync('dist/cli.js', 0o755);
-if (!watch) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);

@@ -1,15 +1,15 @@
 // Registers one handler per LSP feature; each handler only fetches the parsed document and calls the
-// feature's pure function. Diagnostics are pushed on every change and re-run for every open document
-// when the corpus or the settings change.
-import { type CodeActionParams, type Connection, type Diagnostic, TextDocuments } from 'vscode-languageserver';
+// feature's pure function. Diagnostics (pulled or pushed, open files or the whole workspace) are
+// scheduled by diagnosticsPublisher.ts.
+import { type CodeActionParams, type Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Corpus } from './corpus/corpus';
 import type { ObjectKind } from './corpus/model';
 import { factsOf } from './corpus/facts';
+import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { RuleDocumentCache } from './documents';
 import { codeActions } from './features/codeActions';
 import { complete, resolveCompletion } from './features/completion';
-import { diagnose } from './features/diagnostics';
 import { hover } from './features/hover';
 import { documentLinks } from './features/links';
 import type { LogSourceContext } from './features/logSourceContext';
@@ -24,6 +24,7 @@ import {
   CoverageFilterNotification,
   CoverageSummaryRequest,
   CoverageTreeRequest,
+  DiagnosticsStatusRequest,
   NavigatorLayerRequest,
   NewRuleRequest,
   SearchRequest,
@@ -53,46 +54,6 @@ export interface ServerState {
   corpus(): Corpus | undefined;
   settings(): Settings;
   logSources(): LogSourceContext;
-}
-
-export class DiagnosticsPublisher {
-  private readonly latest = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-
-  constructor(
-    private readonly connection: Connection,
-    private readonly state: ServerState,
-  ) {}
-
-  /** The document's diagnostics for its current version (computed once per version). */
-  current(document: TextDocument): Diagnostic[] {
-    const cached = this.latest.get(document.uri);
-    if (cached?.version === document.version) return cached.diagnostics;
-    const corpus = this.state.corpus();
-    const logSources = this.state.logSources();
-    const diagnostics = diagnose(this.state.rules.get(document), {
-      corpus,
-      settings: this.state.settings(),
-      ruleComponents: logSources.ruleComponents,
-      observability: corpus ? logSources.observability(corpus) : undefined,
-    });
-    this.latest.set(document.uri, { version: document.version, diagnostics });
-    return diagnostics;
-  }
-
-  publish(document: TextDocument): void {
-    void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: this.current(document) });
-  }
-
-  /** After the corpus or the settings changed: every open document again. */
-  republishAll(): void {
-    this.latest.clear();
-    for (const document of this.state.documents.all()) this.publish(document);
-  }
-
-  forget(uri: string): void {
-    this.latest.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
 }
 
 export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {
@@ -156,6 +117,11 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
   });
 
   connection.onWorkspaceSymbol((params) => workspaceSymbols(params.query, state.corpus(), state.workspace.index));
+
+  // Announced in the capabilities only to clients that pull (see server.ts).
+  connection.languages.diagnostics.on((params) => diagnostics.documentReport(params));
+  connection.languages.diagnostics.onWorkspace((params, token, _workDone, progress) => diagnostics.workspaceReport(params, token, progress));
+  connection.onRequest(DiagnosticsStatusRequest.type, () => diagnostics.status());
 }
 
 /** The coverage views' requests: tree, rules of a technique, status-bar summary, technique panel,

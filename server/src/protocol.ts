@@ -270,3 +270,21 @@ export namespace SearchRequest {
   export const method = 'ttpLens/search';
   export const type = new RequestType<{ query: string; kinds?: string[]; limit?: number }, { id: string; name: string; kind: string; detail: string }[], void>(method);
 }
+
+export interface DiagnosticsStatus {
+  /** How the client gets diagnostics: it pulls (LSP 3.17 pull model) or the server pushes. */
+  mode: 'pull' | 'push';
+  scope: 'workspace' | 'openFiles';
+  /** Changes not yet sent (a flush is scheduled or running). */
+  pending: boolean;
+  /** A workspace/diagnostic request is open and receives changes (pull). */
+  streaming: boolean;
+  /** Flushes completed since start. */
+  flushes: number;
+}
+
+/** Client (tests, benchmarks) → server: whether every file's diagnostics have been sent. */
+export namespace DiagnosticsStatusRequest {
+  export const method = 'ttpLens/diagnosticsStatus';
+  export const type = new RequestType0<DiagnosticsStatus, void>(method);
+}

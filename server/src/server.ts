@@ -17,7 +17,8 @@ import { defaultCacheDir } from './corpus/cache';
 import { CorpusState } from './corpusState';
 import { fileUri, uriToPath } from './uris';
 import { RuleDocumentCache } from './documents';
-import { DiagnosticsPublisher, registerCoverageHandlers, registerFeatureHandlers, type ServerState } from './featureHandlers';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
+import { registerCoverageHandlers, registerFeatureHandlers, type ServerState } from './featureHandlers';
 import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
@@ -69,6 +70,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     logSources: () => logSources,
   };
   const diagnostics = new DiagnosticsPublisher(connection, state);
+  workspace.index.onChange((change) => diagnostics.indexChanged(change.uri));
 
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange((change) => {
@@ -104,9 +106,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       log: (message) => connection.console.log(message),
       onStatus: (status) => {
         void connection.sendNotification(CorpusStatusNotification.type, status);
-        if (status.state !== 'loading') diagnostics.republishAll();
+        if (status.state !== 'loading') diagnostics.contextChanged();
       },
     });
+    // Pull where the client can (it then asks for open documents and holds one workspace request
+    // open for the rest); push otherwise.
+    const pull = params.capabilities.textDocument?.diagnostic !== undefined;
+    diagnostics.start({ pull, refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -115,6 +121,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         documentLinkProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
+        ...(pull ? { diagnosticProvider: { identifier: 'ttpLens', interFileDependencies: false, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'TTP Lens', version: '0.1.0' },
@@ -167,7 +174,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     applySettings();
     rules.clear();
     if (JSON.stringify(settings.attack.stixPath) !== previousPath) loadCorpus();
-    else diagnostics.republishAll();
+    else diagnostics.contextChanged();
     if (indexingKey() !== previousIndexing) void workspace.indexAll();
   });
 
@@ -187,14 +194,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   documents.onDidChangeContent((event) => {
     workspace.documentChanged(rules.get(event.document));
-    diagnostics.publish(event.document);
+    diagnostics.documentChanged(event.document);
   });
   documents.onDidClose((event) => {
     rules.evict(event.document.uri);
-    diagnostics.forget(event.document.uri);
     workspace.documentClosed(event.document.uri);
+    diagnostics.documentClosed(event.document.uri);
   });
-  connection.onShutdown(() => corpusState?.dispose());
+  connection.onShutdown(() => {
+    diagnostics.endStream();
+    corpusState?.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }

@@ -22,6 +22,9 @@ export const DIAGNOSTIC_DEFAULTS = {
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_DEFAULTS;
 
+/** Which files' diagnostics the Problems panel gets: every indexed rule file, or open ones only. */
+export type DiagnosticsScope = 'workspace' | 'openFiles';
+
 export interface Settings {
   attack: {
     /** A bundle path or a list of them (enterprise + mobile + ICS). */
@@ -34,6 +37,7 @@ export interface Settings {
   diagnostics: {
     /** Severity per diagnostic code; 'off' silences a code. */
     severity: Partial<Record<DiagnosticCode, SeveritySetting>>;
+    scope: DiagnosticsScope;
   };
   coverage: {
     /** Only the exact technique counts as observable, not its parent or sub-techniques. */
@@ -47,7 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   attack: { stixPath: null },
   exclude: ['**/node_modules/**', '**/.git/**'],
   formats: {},
-  diagnostics: { severity: {} },
+  diagnostics: { severity: {}, scope: 'workspace' },
   coverage: { strictSubtechniques: false },
   logSourceMap: undefined,
 };
@@ -61,7 +65,10 @@ export function withDefaults(partial: unknown): Settings {
     attack: { stixPath: value.attack?.stixPath ?? DEFAULT_SETTINGS.attack.stixPath },
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((e): e is string => typeof e === 'string') : DEFAULT_SETTINGS.exclude,
     formats: isObject(value.formats) ? value.formats : {},
-    diagnostics: { severity: isObject(value.diagnostics?.severity) ? value.diagnostics.severity : {} },
+    diagnostics: {
+      severity: isObject(value.diagnostics?.severity) ? value.diagnostics.severity : {},
+      scope: value.diagnostics?.scope === 'openFiles' ? 'openFiles' : 'workspace',
+    },
     coverage: { strictSubtechniques: value.coverage?.strictSubtechniques === true },
     logSourceMap: isObject(value.logSourceMap) ? value.logSourceMap : undefined,
   };

@@ -18,6 +18,8 @@ export interface StartOptions {
   workspaceFolders?: string[];
   /** Settings returned for workspace/configuration requests (section 'ttpLens'). */
   settings?: unknown;
+  /** Declare LSP 3.17 pull diagnostics (textDocument.diagnostic, workspace.diagnostics.refreshSupport). */
+  pullDiagnostics?: boolean;
 }
 
 type Listener = (params: unknown) => void;
@@ -54,6 +56,10 @@ export class LspTestClient {
     );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => {
+      client.notifications.push({ method: 'workspace/diagnostic/refresh', params: null });
+      return null;
+    });
     connection.listen();
     const folders = options.workspaceFolders ?? (options.workspaceFolder ? [options.workspaceFolder] : []);
     client.initializeResult = (await connection.sendRequest('initialize', {
@@ -61,8 +67,17 @@ export class LspTestClient {
       rootUri: folders.length ? pathToFileURL(folders[0]).href : null,
       workspaceFolders: folders.length ? folders.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) : null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
-        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, publishDiagnostics: { relatedInformation: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          workspaceFolders: true,
+          ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
+        },
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: { relatedInformation: true },
+          ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+        },
         window: { workDoneProgress: true },
       },
       initializationOptions: options.initializationOptions ?? {},

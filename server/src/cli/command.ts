@@ -40,18 +40,29 @@ export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or 
                        $TTPLENS_STIX, then the bundle embedded in TTP Lens
   --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)`;
 
-export function openCorpus(values: OptionValues): Corpus {
-  const resolution = resolveStixPaths({ setting: values.stix as string[] | undefined, settingName: '--stix', env: process.env.TTPLENS_STIX, distDir: __dirname });
+/** The corpus of --stix, else of a settings file's ttpLens.attack.stixPath (relative to its
+ *  workspace folder), else $TTPLENS_STIX, else the embedded data. */
+export function openCorpus(values: OptionValues, settings?: { stixPath: string | string[] | null; baseDir: string }): Corpus {
+  const fromOption = values.stix as string[] | undefined;
+  const fromSettings = !fromOption?.length && settings?.stixPath ? settings : undefined;
+  const resolution = resolveStixPaths({
+    setting: fromOption?.length ? fromOption : fromSettings?.stixPath,
+    settingName: fromSettings ? 'ttpLens.attack.stixPath in --config' : '--stix',
+    env: process.env.TTPLENS_STIX,
+    distDir: __dirname,
+    baseDir: fromSettings?.baseDir,
+  });
   if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem);
   const load = loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir() });
   for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
 }
 
-/** Every candidate rule file under the given files and folders (the editor's default excludes). */
-export function ruleFilesUnder(paths: readonly string[]): string[] {
+/** Every candidate rule file under the given files and folders (the editor's default excludes, or
+ *  the given globs, matched relative to each folder). */
+export function ruleFilesUnder(paths: readonly string[], excludeGlobs: readonly string[] = DEFAULT_SETTINGS.exclude): string[] {
   const files: string[] = [];
-  const exclude = new ExcludeMatcher(DEFAULT_SETTINGS.exclude);
+  const exclude = new ExcludeMatcher(excludeGlobs);
   for (const arg of paths) {
     let stat;
     try {

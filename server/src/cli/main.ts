@@ -3,12 +3,13 @@
 // Exit codes: 0 success, 1 nothing found (or findings at the failing level), 2 usage or bundle error.
 import { parseArgs } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
+import { checkCommand } from './check';
 import { type CliCommand, UsageError } from './command';
 import { coverageCommand } from './coverage';
 import { searchCommand } from './search';
 import { showCommand } from './show';
 
-const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand];
+const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;

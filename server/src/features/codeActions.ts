@@ -14,6 +14,7 @@ const CODE_LABEL: Record<string, string> = {
   'ttp.malformed': 'malformed references',
   'ttp.name-mismatch': 'technique names',
   'ttp.duplicate': 'duplicate references',
+  'ttp.missing-tactic': 'missing tactic tags',
 };
 
 export interface CodeActionInput {
@@ -63,32 +64,42 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const code of new Set(input.contextDiagnostics.map((d) => String(d.code)))) {
       const same = input.allDiagnostics.filter((d) => String(d.code) === code && dataOf(d).autoFix);
       if (same.length < 2 || !CODE_LABEL[code]) continue;
-      const edits = autoFixEdits(input.lines, same);
+      const edits = autoFixes(rule, input.lines, same).map((fix) => fix.edit);
       if (edits.length) actions.push({ title: `Fix all ${CODE_LABEL[code]} in this file (${same.length})`, kind: CodeActionKind.QuickFix, diagnostics: same, edit: edit(rule.uri, version, edits) });
     }
   }
   if (wants(FIX_ALL_KIND)) {
     const fixable = input.allDiagnostics.filter((d) => d.source === 'TTP Lens' && dataOf(d).autoFix);
-    const edits = autoFixEdits(input.lines, fixable);
+    const edits = autoFixes(rule, input.lines, fixable).map((fix) => fix.edit);
     if (edits.length) actions.push({ title: 'Fix all auto-fixable ATT&CK problems', kind: FIX_ALL_KIND, diagnostics: fixable, edit: edit(rule.uri, version, edits) });
   }
   return actions;
 }
 
-/** The unambiguous fix of each diagnostic, skipping any edit that would overlap an earlier one. */
-function autoFixEdits(lines: LineIndex, diagnostics: Diagnostic[]): TextEdit[] {
-  const edits: TextEdit[] = [];
-  const taken: [number, number][] = [];
+/** The unambiguous fix of each auto-fixable diagnostic, with the diagnostic it fixes, skipping any
+ *  edit that would overlap an earlier one (and a second identical insertion): what Fix All applies in
+ *  the editor and `ttp-lens check --fix` on disk. */
+export function autoFixes(rule: RuleDocument, lines: LineIndex, diagnostics: readonly Diagnostic[]): { diagnostic: Diagnostic; edit: TextEdit }[] {
+  const fixes: { diagnostic: Diagnostic; edit: TextEdit }[] = [];
+  const taken: [number, number, string][] = [];
   for (const diagnostic of diagnostics) {
     const data = dataOf(diagnostic);
-    const candidate = data.deletion ? deletionEdit(lines, data.deletion) : data.replacements?.[0] ? { range: data.replacements[0].range, newText: data.replacements[0].text } : undefined;
+    if (diagnostic.source !== 'TTP Lens' || !data.autoFix) continue;
+    const candidate = data.deletion
+      ? deletionEdit(lines, data.deletion)
+      : data.replacements?.[0]
+        ? { range: data.replacements[0].range, newText: data.replacements[0].text }
+        : data.insertions?.length === 1
+          ? insertionEdit(rule, lines, data.insertions[0].text)
+          : undefined;
     if (!candidate) continue;
     const span: [number, number] = [lines.offsetAt(candidate.range.start), lines.offsetAt(candidate.range.end)];
-    if (taken.some(([start, end]) => span[0] < end && start < span[1])) continue;
-    taken.push(span);
-    edits.push(candidate);
+    // Two techniques missing the same tactic insert the same tag at the same place: once is enough.
+    if (taken.some(([start, end, text]) => (span[0] < end && start < span[1]) || (start === span[0] && end === span[1] && text === candidate.newText))) continue;
+    taken.push([...span, candidate.newText]);
+    fixes.push({ diagnostic, edit: candidate });
   }
-  return edits;
+  return fixes;
 }
 
 /** A new list item after the last one ("    - attack.execution"), or ", item" in a flow list. */

@@ -34,17 +34,22 @@ export class LogSourceContext {
     this.map = new LogSourceMap(loadBuiltinLogSourceMap(), (userEntries ?? undefined) as Partial<LogSourceMapData> | undefined);
   }
 
-  private readonly perRule = new WeakMap<RuleDocument, RuleReads | null>();
+  /** Per log-source signature: the same few dozen sources recur across thousands of rules. */
+  private readonly mappedCache = new Map<string, RuleReads | undefined>();
+  private readonly verdictCache = new WeakMap<Corpus, Map<string, ReturnType<ObservabilityCheck>>>();
 
   /** The components a rule's log sources provide, and the platforms their events come from;
-   *  undefined when none of them is in the table. Once per parsed rule (documents are immutable). */
+   *  undefined when none of them is in the table. */
   ruleComponents = (rule: RuleDocument): RuleReads | undefined => {
-    let reads = this.perRule.get(rule);
-    if (reads === undefined) this.perRule.set(rule, (reads = this.computeReads(rule) ?? null));
-    return reads ?? undefined;
+    if (!rule.logSources.length) return undefined;
+    const key = `${rule.format}\u0001${rule.logSources.map((s) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`).join('\u0001')}`;
+    if (this.mappedCache.has(key)) return this.mappedCache.get(key);
+    const mapped = this.mapRule(rule);
+    this.mappedCache.set(key, mapped);
+    return mapped;
   };
 
-  private computeReads(rule: RuleDocument): RuleReads | undefined {
+  private mapRule(rule: RuleDocument): RuleReads | undefined {
     const components = new Set<string>();
     const described: string[] = [];
     let platforms: Set<string> | undefined = new Set();
@@ -70,7 +75,16 @@ export class LogSourceContext {
   componentsOfSource = (source: LogSource, format: RuleFormat): string[] | undefined => this.map.componentsFor(source, format)?.components;
 
   observability(corpus: Corpus): ObservabilityCheck {
-    return (technique: AttackObject, components: string[]) => checkObservability(corpus, technique, components, this.strict);
+    let verdicts = this.verdictCache.get(corpus);
+    if (!verdicts) this.verdictCache.set(corpus, (verdicts = new Map()));
+    const cache = verdicts;
+    return (technique: AttackObject, components: string[]) => {
+      const key = `${technique.id}\u0001${components.join('\u0000')}`;
+      if (cache.has(key)) return cache.get(key);
+      const verdict = checkObservability(corpus, technique, components, this.strict);
+      cache.set(key, verdict);
+      return verdict;
+    };
   }
 
   /** IDs of the live techniques the components can observe (with the parent/sub-technique relaxation). */

@@ -48,8 +48,18 @@ export function suggestIds(corpus: Corpus, reference: AttackReference): AttackOb
   return suggestions.slice(0, 4);
 }
 
+const tacticSuggestions = new WeakMap<Corpus, Map<string, AttackObject[]>>();
+
 export function suggestTactics(corpus: Corpus, written: string): AttackObject[] {
   const key = tacticKey(written);
+  let cache = tacticSuggestions.get(corpus);
+  if (!cache) tacticSuggestions.set(corpus, (cache = new Map()));
+  let suggestions = cache.get(key);
+  if (!suggestions) cache.set(key, (suggestions = nearestTactics(corpus, key)));
+  return suggestions;
+}
+
+function nearestTactics(corpus: Corpus, key: string): AttackObject[] {
   return corpus
     .tacticShortnames()
     .map((shortname) => [distance(tacticKey(shortname), key), corpus.tacticsNamed(shortname)[0]] as const)

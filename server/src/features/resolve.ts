@@ -15,7 +15,19 @@ export function tacticKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+const tacticCache = new WeakMap<Corpus, Map<string, { tactic: AttackObject; inexact: boolean } | undefined>>();
+
+/** A tactic by ID, name or shortname, also when written with other case or separators (inexact). */
 export function findTactic(corpus: Corpus, nameOrId: string): { tactic: AttackObject; inexact: boolean } | undefined {
+  let cache = tacticCache.get(corpus);
+  if (!cache) tacticCache.set(corpus, (cache = new Map()));
+  if (cache.has(nameOrId)) return cache.get(nameOrId);
+  const found = lookUpTactic(corpus, nameOrId);
+  cache.set(nameOrId, found);
+  return found;
+}
+
+function lookUpTactic(corpus: Corpus, nameOrId: string): { tactic: AttackObject; inexact: boolean } | undefined {
   const byId = corpus.get(nameOrId);
   if (byId?.kind === 'tactic') return { tactic: byId, inexact: false };
   const exact = corpus.tacticsNamed(nameOrId)[0];

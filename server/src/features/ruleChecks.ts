@@ -86,6 +86,8 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
       message: `${technique.id} ${technique.name} has no tactic ${rule.format === 'sigma' ? 'tag' : 'in `tactics`'} in this rule: add ${forms.join(' or ')}.`,
       // Sigma keeps tactics and techniques in one `tags` list, so the fix can add the tag there.
       insertions: rule.format === 'sigma' && rule.insertion ? forms.map((text) => ({ text, title: `Add ${text}` })) : undefined,
+      // With one tactic there is nothing to choose: Fix All (and check --fix) may add it.
+      autoFix: rule.format === 'sigma' && !!rule.insertion && forms.length === 1,
     });
   }
   return findings;
