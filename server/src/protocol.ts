@@ -288,3 +288,20 @@ export namespace DiagnosticsStatusRequest {
   export const method = 'ttpLens/diagnosticsStatus';
   export const type = new RequestType0<DiagnosticsStatus, void>(method);
 }
+
+export interface DebugStats {
+  /** V8 heap in use after a full GC (when the server runs with --expose-gc), in bytes. */
+  heapUsed: number;
+  /** Whether `heapUsed` was measured after a forced GC. */
+  afterGc: boolean;
+  /** The event loop's active resources by type ("Timeout", "FSWatcher", …): leaks show here. */
+  activeResources: Record<string, number>;
+  rss: number;
+}
+
+/** Client → server: memory and live resources, for the long-session test and the benchmark. Only
+ *  answered when the server was started with TTPLENS_TEST_HOOKS=1. */
+export namespace DebugStatsRequest {
+  export const method = 'ttpLens/debugStats';
+  export const type = new RequestType0<DebugStats, void>(method);
+}

@@ -22,7 +22,7 @@ import { registerCoverageHandlers, registerFeatureHandlers, type ServerState } f
 import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
-import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
+import { CorpusStatusNotification, CorpusStatusRequest, DebugStatsRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
@@ -185,6 +185,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
+  if (process.env.TTPLENS_TEST_HOOKS === '1') {
+    connection.onRequest(DebugStatsRequest.type, () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const activeResources: Record<string, number> = {};
+      for (const type of process.getActiveResourcesInfo()) activeResources[type] = (activeResources[type] ?? 0) + 1;
+      const { heapUsed, rss } = process.memoryUsage();
+      return { heapUsed, afterGc: !!gc, activeResources, rss };
+    });
+  }
   connection.onRequest(CorpusStatusRequest.type, () => corpusState?.status ?? { state: 'loading' });
   connection.onRequest(WorkspaceStatusRequest.type, () => workspace.stats);
   connection.onRequest(ReloadCorpusRequest.type, (params) => loadCorpus(params.verifyContent === true));

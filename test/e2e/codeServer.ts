@@ -304,3 +304,18 @@ export function copyWorkspace(fixture: string): string {
   execFileSync('cp', ['-r', `${fixture}/.`, target]);
   return target;
 }
+
+/** PIDs of TTP Lens language servers started by this session's code-server (its process tree). */
+export function languageServerPids(session: Session): number[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+  const inTree = new Set([session.codeServer.pid!]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of table) if (inTree.has(p.ppid) && !inTree.has(p.pid)) (inTree.add(p.pid), (grew = true));
+  }
+  return table.filter((p) => inTree.has(p.pid) && /dist\/server\.js/.test(p.args)).map((p) => p.pid);
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { clickInText, copyWorkspace, openFile, screenshot, type Session, showHover, startSession, waitForCorpus } from './codeServer';
+import { clickInText, copyWorkspace, languageServerPids, openFile, screenshot, type Session, showHover, startSession, waitForCorpus } from './codeServer';
 
 describe('e2e: hover in code-server', () => {
   let session: Session;
@@ -33,5 +33,34 @@ describe('e2e: hover in code-server', () => {
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await frame.locator('h2#rules', { hasText: 'Rules claiming T1559.001 (1)' }).waitFor({ timeout: 30000 });
     assert.match(await frame.locator('body').innerText(), /Office Application Spawning Through COM or DDE/);
+  });
+
+  test('kill -9 the language server: the client restarts it, says so once, and hover comes back', async (t) => {
+    const { page } = session;
+    const [first] = languageServerPids(session);
+    assert.ok(first, 'a language server runs');
+    const killed = Date.now();
+    process.kill(first, 'SIGKILL');
+    await page.locator('.notification-toast', { hasText: 'the language server stopped unexpectedly and was restarted' }).first().waitFor({ timeout: 30000 });
+    const deadline = Date.now() + 30000;
+    let restarted: number | undefined;
+    while (!restarted && Date.now() < deadline) {
+      restarted = languageServerPids(session).find((pid) => pid !== first);
+      if (!restarted) await page.waitForTimeout(200);
+    }
+    assert.ok(restarted, 'a new server process');
+    await openFile(page, 'rules/com_hijack_dde.yml');
+    await clickInText(page, 'attack.t1559.001', 10);
+    assert.match(await showHover(page, 'Component Object Model'), /T1559\.001 · Component Object Model/);
+    t.diagnostic(`kill -9 → hover visible again: ${Date.now() - killed} ms`);
+    await screenshot(page, 'server-restarted.png');
+    // Told once per session: a second crash restarts quietly.
+    await page.keyboard.press('Escape');
+    const toasts = await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).count();
+    process.kill(restarted, 'SIGKILL');
+    const again = Date.now() + 30000;
+    while (Date.now() < again && !languageServerPids(session).some((pid) => pid !== restarted && pid !== first)) await page.waitForTimeout(200);
+    await page.waitForTimeout(1000);
+    assert.ok((await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).count()) <= toasts, 'no second notification');
   });
 });

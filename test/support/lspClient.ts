@@ -18,6 +18,8 @@ export interface StartOptions {
   workspaceFolders?: string[];
   /** Settings returned for workspace/configuration requests (section 'ttpLens'). */
   settings?: unknown;
+  /** Node options for the server process, e.g. ['--expose-gc']. */
+  execArgv?: string[];
   /** Declare LSP 3.17 pull diagnostics (textDocument.diagnostic, workspace.diagnostics.refreshSupport). */
   pullDiagnostics?: boolean;
 }
@@ -37,7 +39,7 @@ export class LspTestClient {
   ) {}
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
-    const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], {
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), path.join(DIST, 'server.js'), '--stdio'], {
       env: { ...process.env, TTPLENS_STIX: undefined, TTPLENS_NO_CACHE: '1', ...options.env },
       stdio: 'pipe',
     });
