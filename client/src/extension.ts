@@ -10,6 +10,7 @@ import { CoverageTreeProvider } from './coverageTree';
 import { CorpusStatusView } from './corpusStatusView';
 import { createLanguageClient } from './languageClient';
 import { RESTART_COMMAND } from './serverRecovery';
+import { reportRestrictedMode } from './workspaceTrust';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   treeView.description = filter.describe();
 
+  void reportRestrictedMode(output);
   await client.start();
   sendFilter();
   // After a restart (serverRecovery.ts) the new server knows nothing of the filter or the views.

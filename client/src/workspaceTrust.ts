@@ -1,0 +1,37 @@
+// Restricted Mode: VS Code hides the workspace values of the settings package.json lists as
+// restricted (bundle paths, the release index URL, the log-source table), so the server falls back to
+// the packaged ATT&CK data. Say so once, naming the settings, with a way to trust the workspace.
+import * as vscode from 'vscode';
+
+export const RESTRICTED_SETTINGS = ['attack.stixPath', 'attack.releaseIndexUrl', 'logSourceMap'] as const;
+
+/** The restricted settings this workspace sets (ignored while it is not trusted). VS Code hides their
+ *  workspace values from `inspect` too in Restricted Mode, so the settings files are read (as text:
+ *  reading is harmless; only using the values is not). */
+export async function ignoredWorkspaceSettings(): Promise<string[]> {
+  if (vscode.workspace.isTrusted) return [];
+  const files = [...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'))];
+  if (vscode.workspace.workspaceFile?.scheme === 'file') files.push(vscode.workspace.workspaceFile);
+  const found = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    } catch {
+      continue; // no settings file in this folder
+    }
+    for (const key of RESTRICTED_SETTINGS) if (text.includes(`"ttpLens.${key}"`)) found.add(`ttpLens.${key}`);
+  }
+  return [...found];
+}
+
+export async function reportRestrictedMode(output: vscode.LogOutputChannel): Promise<void> {
+  const ignored = await ignoredWorkspaceSettings();
+  if (!ignored.length) return;
+  const message = `TTP Lens is in Restricted Mode: it ignores this workspace's ${ignored.join(', ')} and uses its packaged ATT&CK data; hover, completion and checks still work. Trust the workspace to use the workspace settings.`;
+  output.warn(message);
+  const manage = 'Manage Workspace Trust';
+  void vscode.window.showInformationMessage(message, manage).then((action) => {
+    if (action === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+}
