@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './corpus/cache';
+import type { StixPathSources } from './corpus/load';
 import { CorpusState } from './corpusState';
 import { fileUri, uriToPath } from './uris';
 import { RuleDocumentCache } from './documents';
@@ -21,6 +22,7 @@ import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
 import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
+import { defaultReleasesDir, ReleaseStore } from './releases/store';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
@@ -32,9 +34,11 @@ export interface ServerOptions {
 }
 
 interface InitializationOptions {
-  attack?: { stixPath?: string | string[] | null };
+  attack?: { stixPath?: string | string[] | null; domains?: string[] };
   /** The extension's global storage: where the corpus cache goes. */
   cacheDir?: string;
+  /** The extension's global storage: where downloaded releases (and the choice among them) go. */
+  releasesDir?: string;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -75,14 +79,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, 250);
   });
 
-  const stixSources = () => ({
+  let releaseStore: ReleaseStore | undefined;
+  const releases = () => (releaseStore ??= new ReleaseStore(initOptions.releasesDir ?? defaultReleasesDir()));
+  const stixSources = (): StixPathSources => ({
     setting: settings.attack.stixPath ?? initOptions.attack?.stixPath,
     settingName: settings.attack.stixPath ? 'ttpLens.attack.stixPath' : initOptions.attack?.stixPath ? 'initializationOptions.attack.stixPath' : undefined,
     env: process.env.TTPLENS_STIX,
     distDir: options.distDir,
     baseDir: folders[0],
+    domains: hasConfigurationCapability ? settings.attack.domains : (initOptions.attack?.domains ?? settings.attack.domains),
+    releases: releases(),
   });
-  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), verifyContent);
+  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), { verifyContent });
+  /** What decides which bundles are loaded. */
+  const corpusKey = () => JSON.stringify([settings.attack.stixPath, settings.attack.domains]);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -131,7 +141,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(async () => {
     await pullSettings();
     applySettings();
-    loadCorpus();
+    void loadCorpus();
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
@@ -155,12 +165,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration(async (change) => {
     const previousIndexing = indexingKey();
-    const previousPath = JSON.stringify(settings.attack.stixPath);
+    const previousCorpus = corpusKey();
     if (hasConfigurationCapability) await pullSettings();
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
     applySettings();
     rules.clear();
-    if (JSON.stringify(settings.attack.stixPath) !== previousPath) loadCorpus();
+    if (corpusKey() !== previousCorpus) void loadCorpus();
     else diagnostics.republishAll();
     if (indexingKey() !== previousIndexing) void workspace.indexAll();
   });

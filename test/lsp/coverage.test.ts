@@ -11,7 +11,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { CorpusStatus, CoverageTechniqueNode, CoverageTree, NewRuleTemplate, RuleRef, TechniquePanel, WorkspaceStatus } from '../../server/src/protocol';
 import { corpus18 } from '../support/corpora';
 import { LspTestClient } from '../support/lspClient';
-import { BUNDLE_17, BUNDLE_18, REPO_ROOT, requireShared, SIGMAHQ_RULES } from '../support/paths';
+import { BUNDLE_17, BUNDLE_18, needsShared, REPO_ROOT, requireShared, SIGMAHQ_RULES } from '../support/paths';
 
 function* walk(directory: string): Generator<string> {
   for (const entry of readdirSync(directory)) {
@@ -45,13 +45,13 @@ function findNode(tree: CoverageTree, tactic: string, id: string): CoverageTechn
   return node;
 }
 
-describe('lsp: coverage requests on SigmaHQ (v18.1)', () => {
+describe('lsp: coverage requests on SigmaHQ (v18.1)', needsShared, () => {
   let client: LspTestClient;
   const files = tagsByFile();
   const filesWith = (...ids: string[]) => [...files].filter(([, set]) => ids.some((id) => set.has(id))).length;
 
   before(async () => {
-    client = await LspTestClient.start({ workspaceFolder: requireShared(SIGMAHQ_RULES), initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ workspaceFolder: requireShared(SIGMAHQ_RULES), initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     await waitIndexed(client, 3141);
   });
@@ -61,7 +61,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', () => {
     const tree = (await client.request<CoverageTree>('ttpLens/coverageTree', { filter: {} }))!;
     assert.equal(tree.versionLabel, 'ATT&CK v18.1');
     assert.deepEqual(tree.tactics.slice(0, 4).map((t) => t.shortname), ['reconnaissance', 'resource-development', 'initial-access', 'execution']);
-    const corpus = corpus18();
+    const corpus = await corpus18();
     for (const [tactic, id] of [['execution', 'T1059.001'], ['credential-access', 'T1003.001'], ['persistence', 'T1547.001'], ['defense-evasion', 'T1218.011'], ['execution', 'T1559']] as const) {
       const node = findNode(tree, tactic, id);
       const object = corpus.get(id)!;
@@ -84,7 +84,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', () => {
   });
 
   test('filters: platform, gaps only, search, Sigma level', async () => {
-    const corpus = corpus18();
+    const corpus = await corpus18();
     const linux = (await client.request<CoverageTree>('ttpLens/coverageTree', { filter: { platforms: ['Linux'] } }))!;
     for (const tactic of linux.tactics) for (const t of tactic.techniques) assert.ok(corpus.get(t.id)!.platforms!.includes('Linux'), t.id);
     const gaps = (await client.request<CoverageTree>('ttpLens/coverageTree', { filter: { uncoveredOnly: true } }))!;
@@ -100,7 +100,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', () => {
   });
 
   test('status-bar summary counts techniques and sub-techniques referenced by a rule', async () => {
-    const corpus = corpus18();
+    const corpus = await corpus18();
     const summary = (await client.request<{ covered: number; total: number; percent: number; rules: number }>('ttpLens/coverageSummary', { filter: {} }))!;
     const live = corpus.ofKind('technique').filter((t) => !t.revoked && !t.deprecated);
     const referenced = new Set([...files.values()].flatMap((set) => [...set]));
@@ -147,7 +147,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', () => {
   });
 });
 
-describe('lsp: technique panel with v17.1 (data sources)', () => {
+describe('lsp: technique panel with v17.1 (data sources)', needsShared, () => {
   let client: LspTestClient;
   before(async () => {
     client = await LspTestClient.start({ workspaceFolder: path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), initializationOptions: { attack: { stixPath: requireShared(BUNDLE_17) } } });

@@ -7,6 +7,7 @@ import { BundleError } from '../corpus/bundleFile';
 import { defaultCacheDir } from '../corpus/cache';
 import type { Corpus } from '../corpus/corpus';
 import { loadCorpus, resolveStixPaths } from '../corpus/load';
+import { defaultReleasesDir, prebuiltCacheDir, ReleaseStore } from '../releases/store';
 import { DEFAULT_SETTINGS } from '../settings';
 import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
 
@@ -33,17 +34,29 @@ export class UsageError extends Error {}
 /** Options every command that reads ATT&CK accepts. */
 export const CORPUS_OPTIONS: OptionSpec = {
   stix: { type: 'string', multiple: true },
+  domains: { type: 'string' },
   'no-cache': { type: 'boolean', default: false },
 };
 
 export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or .json.gz; repeat for several domains). Default:
-                       $TTPLENS_STIX, then the bundle embedded in TTP Lens
+                       $TTPLENS_STIX, then the release chosen with \`ttp-lens download\`, then the
+                       ATT&CK data embedded in TTP Lens
+  --domains LIST       Without --stix: the domains to load, e.g. enterprise,mobile,ics (default enterprise)
   --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)`;
 
-export function openCorpus(values: OptionValues): Corpus {
-  const resolution = resolveStixPaths({ setting: values.stix as string[] | undefined, settingName: '--stix', env: process.env.TTPLENS_STIX, distDir: __dirname });
-  if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem);
-  const load = loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir() });
+export async function openCorpus(values: OptionValues): Promise<Corpus> {
+  const domains = typeof values.domains === 'string' ? values.domains.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
+  const resolution = resolveStixPaths({
+    setting: values.stix as string[] | undefined,
+    settingName: '--stix',
+    env: process.env.TTPLENS_STIX,
+    distDir: __dirname,
+    domains,
+    releases: new ReleaseStore(defaultReleasesDir()),
+  });
+  if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem.replace('ttpLens.attack.domains', '--domains'));
+  const embedded = resolution.kind === 'releases' && !!resolution.releases?.every((file) => file.source === 'embedded');
+  const load = await loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir(), prebuiltCacheDir: embedded ? prebuiltCacheDir(__dirname) : undefined });
   for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
 }

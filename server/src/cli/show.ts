@@ -16,9 +16,9 @@ Examples:
   ttp-lens show T1559
   ttp-lens show DET0493 --json
   ttp-lens show T1059.001 --stix enterprise-attack-17.1.json`,
-  run(args, values) {
+  async run(args, values) {
     if (args.length !== 1) throw new UsageError('show takes exactly one ID');
-    const corpus = openCorpus(values);
+    const corpus = await openCorpus(values);
     const object = corpus.get(args[0]);
     if (!object) {
       const verdict = corpus.classifyMissing(args[0]);
