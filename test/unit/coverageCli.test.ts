@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUNDLE_18, DIST, REPO_ROOT, requireShared, SAMPLES, SIGMAHQ_RULES } from '../support/paths';
+import { BUNDLE_18, DIST, needsShared, REPO_ROOT, requireShared, SAMPLES, SIGMAHQ_RULES } from '../support/paths';
 
 interface CoverageJson {
   attack: string;
@@ -14,7 +14,7 @@ interface CoverageJson {
 }
 
 function coverage(...args: string[]): CoverageJson {
-  const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', ...args, '--format', 'json', '--stix', requireShared(BUNDLE_18)], {
+  const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', ...args, '--format', 'json', '--stix', BUNDLE_18], {
     encoding: 'utf8',
     cwd: REPO_ROOT,
     maxBuffer: 256 * 1024 * 1024,
@@ -46,7 +46,7 @@ function independentExtraction(file: string, format: string): string[] {
   return [...new Set([...text.matchAll(pattern)].map((m) => m[1].toUpperCase().replace('/', '.')))].sort();
 }
 
-describe('cli coverage --format json', () => {
+describe('cli coverage --format json', needsShared, () => {
   test('SigmaHQ: every file lists exactly the technique IDs written in it', () => {
     const report = coverage(requireShared(SIGMAHQ_RULES));
     assert.equal(report.attack, 'ATT&CK v18.1');
@@ -78,7 +78,7 @@ describe('cli coverage --format json', () => {
   });
 
   test('text format: a per-tactic summary in matrix order', () => {
-    const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', requireShared(SIGMAHQ_RULES), '--stix', requireShared(BUNDLE_18)], {
+    const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', requireShared(SIGMAHQ_RULES), '--stix', BUNDLE_18], {
       encoding: 'utf8',
       env: { ...process.env, TTPLENS_CACHE_DIR: path.join(REPO_ROOT, 'out', 'cli-cache') },
     });
