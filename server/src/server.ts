@@ -22,6 +22,7 @@ import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
 import { CorpusStatusNotification, CorpusStatusRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
+import { registerReleaseHandlers } from './releaseHandlers';
 import { defaultReleasesDir, ReleaseStore } from './releases/store';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
@@ -185,6 +186,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(CorpusStatusRequest.type, () => corpusState?.status ?? { state: 'loading' });
   connection.onRequest(WorkspaceStatusRequest.type, () => workspace.stats);
   connection.onRequest(ReloadCorpusRequest.type, (params) => loadCorpus(params.verifyContent === true));
+  registerReleaseHandlers(connection, {
+    corpusState: () => corpusState,
+    store: releases,
+    settings: () => settings,
+    sources: stixSources,
+    distDir: options.distDir,
+    timeoutMs: Number(process.env.TTPLENS_DOWNLOAD_TIMEOUT_MS) || undefined,
+  });
 
   registerFeatureHandlers(connection, state, diagnostics);
   registerCoverageHandlers(connection, state);

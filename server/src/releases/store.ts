@@ -17,7 +17,7 @@ export interface ReleaseFile {
   source: 'embedded' | 'downloaded';
 }
 
-const RELEASE_FILE = /^(enterprise|mobile|ics)-attack-(\d+\.\d+)\.json(?:\.gz)?$/;
+const RELEASE_FILE = /^(enterprise|mobile|ics)-attack-(\d+\.\d+(?:-[a-z]+)?)\.json(?:\.gz)?$/i;
 
 /** "enterprise", "Enterprise", "enterprise-attack" → "enterprise"; undefined for anything else. */
 export function toDomain(value: string): Domain | undefined {
@@ -25,10 +25,10 @@ export function toDomain(value: string): Domain | undefined {
   return (DOMAINS as readonly string[]).includes(name) ? (name as Domain) : undefined;
 }
 
-/** Orders release versions numerically: "9.0" < "18.1" < "19.0". */
+/** Orders release versions numerically: "9.0" < "11.2-beta" < "18.1" < "19.0". */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d) return d;
