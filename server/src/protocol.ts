@@ -1,6 +1,6 @@
 // Every custom message between the TTP Lens client and server, typed once for both sides.
 // Methods are prefixed `ttpLens/`. Each namespace says who sends the message.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, ProtocolRequestType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 
 export interface BundleSummary {
   path: string;
@@ -278,13 +278,14 @@ export namespace RemoteReleasesRequest {
 
 export type DownloadReleaseResult =
   | { ok: true; downloaded: { domain: string; version: string; path: string }[]; status: CorpusStatus; overriddenBy?: string; previous?: string }
-  | { ok: false; message: string; status: CorpusStatus };
+  | { ok: false; message: string; status: CorpusStatus; cancelled?: boolean };
 
-/** Client → server: download a version for these domains (with work-done progress), check each file,
- *  store it and switch to it; on any failure nothing changes and the previous release stays in use. */
+/** Client → server: download a version for these domains, check each file, store it and switch to
+ *  it; on any failure nothing changes and the previous release stays in use. Progress goes to the
+ *  client's `workDoneToken` when given (cancel the request to stop), else to a progress the server creates. */
 export namespace DownloadReleaseRequest {
   export const method = 'ttpLens/downloadRelease';
-  export const type = new RequestType<{ version: string; domains: string[] }, DownloadReleaseResult, void>(method);
+  export const type = new ProtocolRequestType<{ version: string; domains: string[] } & WorkDoneProgressParams, DownloadReleaseResult, never, void, void>(method);
 }
 
 /** Client → server: switch to a release; on failure the previous one stays in use. */

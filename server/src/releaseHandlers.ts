@@ -1,7 +1,7 @@
 // The release requests (protocol.ts, ttpLens/listReleases … useRelease): list what can be loaded,
 // read the collection index, download a release with work-done progress, switch. Nothing here runs
 // unless the client asks, and the client asks only when the user does.
-import type { Connection } from 'vscode-languageserver';
+import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { StixPathSources } from './corpus/load';
 import type { CorpusState } from './corpusState';
 import {
@@ -84,7 +84,8 @@ export function registerReleaseHandlers(connection: Connection, context: Release
     }
   });
 
-  connection.onRequest(DownloadReleaseRequest.type, async ({ version, domains }): Promise<DownloadReleaseResult> => {
+  connection.onRequest(DownloadReleaseRequest.type, async (params, cancel): Promise<DownloadReleaseResult> => {
+    const { version, domains } = params;
     const state = context.corpusState();
     const current = (): CorpusStatus => state?.status ?? { state: 'loading' };
     if (!state) return { ok: false, message: MESSAGES.noCorpus, status: current() };
@@ -94,9 +95,15 @@ export function registerReleaseHandlers(connection: Connection, context: Release
       if (!domain) return { ok: false, message: MESSAGES.unknownDomain(name), status: current() };
       if (!wanted.includes(domain)) wanted.push(domain);
     }
-    const progress = await connection.window.createWorkDoneProgress();
+    // The client's progress (a notification with Cancel, in VS Code) when it sent a token; else ours.
     const controller = new AbortController();
-    progress.token.onCancellationRequested(() => controller.abort());
+    cancel.onCancellationRequested(() => controller.abort());
+    let progress: WorkDoneProgressReporter = connection.languages.attachWorkDoneProgress(params);
+    if (params.workDoneToken === undefined) {
+      const created = await connection.window.createWorkDoneProgress();
+      created.token.onCancellationRequested(() => controller.abort());
+      progress = created;
+    }
     progress.begin(`TTP Lens: Downloading ATT&CK v${version}`, 0, 'reading the release index…', true);
     const downloaded: DownloadedRelease[] = [];
     try {
@@ -120,7 +127,7 @@ export function registerReleaseHandlers(connection: Connection, context: Release
       }
     } catch (error) {
       progress.done();
-      if (error instanceof ReleaseError) return { ok: false, message: describe(error), status: current() };
+      if (error instanceof ReleaseError) return { ok: false, message: describe(error), status: current(), cancelled: error.kind === 'cancelled' || undefined };
       throw error;
     }
     progress.report(100, 'checking and loading…');
