@@ -8,8 +8,9 @@ import { describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { verifyInputs } from '../../server/src/corpus/cache';
 import { loadCorpus, resolveStixPaths, writePrebuiltCache } from '../../server/src/corpus/load';
-import { embeddedReleases, ReleaseStore } from '../../server/src/releases/store';
-import { BUNDLE_18, DIST, EMBEDDED } from '../support/paths';
+import { DOMAINS, embeddedReleases, ReleaseStore } from '../../server/src/releases/store';
+import { DEFAULT_RELEASE_INDEX_URL, DEFAULT_SETTINGS, withDefaults } from '../../server/src/settings';
+import { BUNDLE_18, DIST, EMBEDDED, REPO_ROOT } from '../support/paths';
 import { tempDir } from '../support/temp';
 
 const technique = (id: string, name: string) => ({
@@ -125,6 +126,22 @@ describe('prebuilt cache (shipped with the package)', () => {
     await writePrebuiltCache([built], cacheDir);
     const renamed = bundle(tempDir('ttplens-installed-'), 'enterprise-attack-19.1.json');
     assert.equal((await loadCorpus([renamed], { cacheDir: false, prebuiltCacheDir: cacheDir })).source, 'bundle');
+  });
+});
+
+describe('settings: ttpLens.attack.domains and releaseIndexUrl', () => {
+  test('the server\'s defaults are package.json\'s; bad values fall back to them', () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown; items?: { enum?: string[] } }> } } };
+    const properties = pkg.contributes.configuration.properties;
+    assert.deepEqual(properties['ttpLens.attack.domains'].default, DEFAULT_SETTINGS.attack.domains);
+    assert.deepEqual(properties['ttpLens.attack.domains'].items?.enum, [...DOMAINS]);
+    assert.equal(properties['ttpLens.attack.releaseIndexUrl'].default, DEFAULT_RELEASE_INDEX_URL);
+    assert.deepEqual(withDefaults({ attack: { domains: ['enterprise', 'ics'], releaseIndexUrl: ' https://mirror.example/index.json ' } }).attack, {
+      stixPath: null,
+      domains: ['enterprise', 'ics'],
+      releaseIndexUrl: 'https://mirror.example/index.json',
+    });
+    assert.deepEqual(withDefaults({ attack: { domains: [], releaseIndexUrl: '' } }).attack, DEFAULT_SETTINGS.attack);
   });
 });
 

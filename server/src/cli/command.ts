@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
-import { defaultCacheDir } from '../corpus/cache';
+import { defaultCacheDir, verifyInputs } from '../corpus/cache';
 import type { Corpus } from '../corpus/corpus';
 import { loadCorpus, resolveStixPaths } from '../corpus/load';
 import { defaultReleasesDir, prebuiltCacheDir, ReleaseStore } from '../releases/store';
@@ -56,7 +56,11 @@ export async function openCorpus(values: OptionValues): Promise<Corpus> {
   });
   if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem.replace('ttpLens.attack.domains', '--domains'));
   const embedded = resolution.kind === 'releases' && !!resolution.releases?.every((file) => file.source === 'embedded');
-  const load = await loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir(), prebuiltCacheDir: embedded ? prebuiltCacheDir(__dirname) : undefined });
+  const cacheDir: string | false = values['no-cache'] ? false : defaultCacheDir();
+  const options = { cacheDir, prebuiltCacheDir: embedded && cacheDir ? prebuiltCacheDir(__dirname) : undefined };
+  let load = await loadCorpus(resolution.paths, options);
+  // The server checks a prebuilt cache's bundles when idle; a command has no idle moment, so now (~20 ms).
+  if (load.prebuilt && !(await verifyInputs(load.inputs))) load = await loadCorpus(resolution.paths, { ...options, verifyContent: true });
   for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
 }

@@ -27,7 +27,11 @@ export async function downloadRelease(release: IndexedRelease, store: ReleaseSto
   try {
     const bytes = await fetchToFile(release.url, temp, options);
     const info = await checkRelease(temp, release);
-    renameSync(temp, target);
+    try {
+      renameSync(temp, target);
+    } catch (error) {
+      throw new ReleaseError('storage', `cannot store the download as ${target}: ${(error as Error).message}`);
+    }
     return { domain: release.domain, version: release.version, path: target, source: 'downloaded', info: { ...info, path: target }, bytes };
   } finally {
     rmSync(temp, { force: true });

@@ -82,6 +82,9 @@ function networkError(url: string, error: unknown): ReleaseError {
     UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
     ETIMEDOUT: 'the connection timed out',
   };
+  if (code && ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS'].includes(code)) {
+    return new ReleaseError('storage', `cannot write the download to disk: ${(error as Error).message}`);
+  }
   if (code && offline[code]) {
     return new ReleaseError('offline', `cannot reach ${hostOf(url)} (${offline[code]}): this machine looks offline, or a proxy or firewall blocks it; the release in use stays as it is`);
   }
