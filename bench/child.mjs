@@ -29,12 +29,13 @@ const tasks = {
     print({ ms, heapMB: heapDelta / 1048576, objects: parsed.objects.length });
   },
 
-  /** Corpus ready (cache or bundle), and the heap it holds once its texts are loaded too. */
-  'corpus-load'([bundle, cacheDir]) {
+  /** Corpus ready (cache or bundle; cacheDir "none" for no cache), and the heap it holds once its
+   *  texts are loaded too. */
+  async 'corpus-load'([bundle, cacheDir]) {
     const { loadCorpus } = out('server/src/corpus/load.js');
     const before = heap();
     const started = now();
-    const load = loadCorpus([bundle], { cacheDir });
+    const load = await loadCorpus([bundle], { cacheDir: cacheDir === 'none' ? false : cacheDir });
     const ms = now() - started;
     load.corpus.description(load.corpus.get('T1059')); // the lazily parsed texts count as index memory
     const heapDelta = heap() - before;
@@ -42,9 +43,9 @@ const tasks = {
   },
 
   /** Name search latency (corpus.find) vs a naive substring scan over the same objects. */
-  search([bundle, cacheDir]) {
+  async search([bundle, cacheDir]) {
     const { loadCorpus } = out('server/src/corpus/load.js');
-    const corpus = loadCorpus([bundle], { cacheDir }).corpus;
+    const corpus = (await loadCorpus([bundle], { cacheDir })).corpus;
     const queries = ['powers', 'ipc', 'wmi', 'process creation', 'apt28', 'mimik', 'credential dump', 'scheduled task', 'lsass', 'registry run keys', 'dll side', 'pass the hash', 'exfil', 'T1059', 'phish', 'kerber', 'token', 'masq', 'cloud', 'inject'];
     const naive = (query) => {
       const q = query.toLowerCase();
@@ -108,12 +109,12 @@ const tasks = {
   },
 
   /** Baseline for the coverage tree: the same per-technique counts by scanning every rule. */
-  'naive-tree'([dir, bundle]) {
+  async 'naive-tree'([dir, bundle]) {
     const { loadCorpus } = out('server/src/corpus/load.js');
     const { ExcludeMatcher, listRuleFiles } = out('server/src/workspace/files.js');
     const { indexFilesSync } = out('server/src/workspace/indexer.js');
     const { RuleIndex } = out('server/src/workspace/ruleIndex.js');
-    const corpus = loadCorpus([bundle], { cacheDir: false }).corpus;
+    const corpus = (await loadCorpus([bundle], { cacheDir: false })).corpus;
     const index = new RuleIndex();
     indexFilesSync(listRuleFiles(dir, new ExcludeMatcher([])), index);
     const rules = [...index.all()];
@@ -131,13 +132,13 @@ const tasks = {
 
   /** The coverage model of SigmaHQ once the index is ready: the first build (what a view waits for
    *  after an index change) and the median of 10 more. */
-  'coverage-model'([dir, bundle]) {
+  async 'coverage-model'([dir, bundle]) {
     const { loadCorpus } = out('server/src/corpus/load.js');
     const { ExcludeMatcher, listRuleFiles } = out('server/src/workspace/files.js');
     const { indexFilesSync } = out('server/src/workspace/indexer.js');
     const { RuleIndex } = out('server/src/workspace/ruleIndex.js');
     const { buildCoverageModel } = out('server/src/workspace/coverageModel.js');
-    const corpus = loadCorpus([bundle], { cacheDir: false }).corpus;
+    const corpus = (await loadCorpus([bundle], { cacheDir: false })).corpus;
     const index = new RuleIndex();
     indexFilesSync(listRuleFiles(dir, new ExcludeMatcher([])), index);
     corpus.subtechniquesOf(corpus.get('T1059')); // the corpus's relationship index is built by any first request

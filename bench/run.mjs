@@ -12,9 +12,10 @@ import { BUNDLE_18, child, machine, median, ROOT, row, SIGMAHQ, table } from './
 import { serverOn, syntheticWorkspace } from './memory.mjs';
 import { workspaceDiagnostics } from './workspaceDiagnostics.mjs';
 import { spawnSync } from 'node:child_process';
+import { gzipVersusJson, packagedFirstStart } from './packaged.mjs';
 
 const only = process.argv[2];
-const REPS = { corpus: 5, index: 5, baselineIndex: 3, scale: 3 };
+const REPS = { corpus: 5, index: 5, baselineIndex: 3, scale: 3, packaged: 5 };
 const rows = [];
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 const repeat = (n, fn) => Array.from({ length: n }, fn);
@@ -45,6 +46,20 @@ async function corpusMetrics() {
   const search = child('search', [bundle, cacheDir]);
   rows.push(row('Name search p99 (corpus.find, 20 queries × 30)', search.ours.p99, search.naive.p99, 'ms', '≤ 2 ms', search.ours.p99 <= 2, `p50 ${search.ours.p50.toFixed(2)} ms; baseline: naive substring scan (no fuzzy, acronym or ranking)`));
   rmSync(cacheDir, { recursive: true, force: true });
+}
+
+async function packagedMetrics() {
+  log('packaged: first start of the unpacked .vsix\'s server, with and without its prebuilt cache (fresh processes)');
+  const { warm, cold } = await packagedFirstStart(REPS.packaged);
+  if (warm.some((w) => w.version !== 'ATT&CK v18.1' || w.from !== 'the ATT&CK data embedded in TTP Lens')) throw new Error('the packaged server did not load the embedded data');
+  const warmMs = median(warm.map((w) => w.ms));
+  rows.push(
+    row('First start of the packaged server (prebuilt cache, no user cache) to a ready corpus', warmMs, median(cold.map((c) => c.ms)), 'ms', '≤ 50 ms', warmMs <= 50,
+      `from \`initialized\` to the ready status; the server's own load ${median(warm.map((w) => w.loadMs))} ms, ${median(warm.map((w) => w.sinceSpawnMs)).toFixed(0)} ms from spawning node; baseline: the same package without its prebuilt cache (parses the embedded .json.gz)`),
+  );
+  log('packaged: the embedded .json.gz and the same bundle as .json, cold (no cache)');
+  const gz = gzipVersusJson(REPS.corpus);
+  rows.push(row('Corpus ready, cold, from the embedded .json.gz', gz.gzMs, gz.jsonMs, 'ms', '≤ 1.5× the .json', gz.gzMs <= 1.5 * gz.jsonMs, `${gz.objects} objects in both; ${gz.gzMB.toFixed(1)} MB gzipped; baseline: the same bundle decompressed to .json`));
 }
 
 async function indexMetrics() {
@@ -151,6 +166,7 @@ try {
   if (only === 'e2e') {
     await e2eMetrics();
   } else {
+    await packagedMetrics();
     await corpusMetrics();
     const index3kMs = await indexMetrics();
     await latencyMetrics();
@@ -163,7 +179,7 @@ try {
 const seconds = Math.round((Date.now() - started) / 1000);
 const repetitions = only === 'e2e'
   ? 'Median of 5 runs in one code-server session.'
-  : `Medians of ${REPS.corpus} fresh processes (corpus), ${REPS.index} (index; baseline ${REPS.baselineIndex}; scale ${REPS.scale}), ${COUNT} requests after warm-up (latency).`;
+  : `Medians of ${REPS.corpus} fresh processes (corpus; ${REPS.packaged} first starts each way for the package), ${REPS.index} (index; baseline ${REPS.baselineIndex}; scale ${REPS.scale}), ${COUNT} requests after warm-up (latency).`;
 const header = `Machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}, ${info.platform}; ${info.date.slice(0, 10)}. ${repetitions} ${seconds} s.`;
 console.log(`\n${header}\n\n${table(rows)}\n`);
 for (const r of rows) if (r.note) console.log(`- ${r.metric}: ${r.note}`);

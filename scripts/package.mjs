@@ -1,11 +1,12 @@
-// npm run package: a production build, plus an ATT&CK bundle in dist/data/ so the extension works
-// with no configuration, into ttp-lens-<version>.vsix (made with @vscode/vsce, offline, no node_modules).
-//   TTPLENS_PACKAGE_STIX=path[:path…]   bundles to package (default: enterprise-attack-18.1.json from the
-//                                       shared material, see sharedDir.mjs, when present). TTPLENS_PACKAGE_STIX=none packages no bundle.
+// npm run package: a production build and ttp-lens-<version>.vsix (made with @vscode/vsce, offline,
+// no node_modules). The package holds the embedded ATT&CK data (data/attack/: the bundles, MITRE's
+// license, the README) and a corpus cache prebuilt from the enterprise bundle (dist/corpus-cache/),
+// so that the first start after installing reads the cache instead of parsing the bundle.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { findShared } from './sharedDir.mjs';
+import { build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -13,26 +14,41 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });
 
-const dataDir = path.join('dist', 'data');
-rmSync(dataDir, { recursive: true, force: true });
-const requested = process.env.TTPLENS_PACKAGE_STIX;
-const shared = findShared(root);
-const defaultBundle = shared ? path.join(shared, 'attack', 'enterprise-attack-18.1.json') : '';
-const bundles = requested === 'none' ? [] : requested ? requested.split(path.delimiter).filter(Boolean) : defaultBundle && existsSync(defaultBundle) ? [defaultBundle] : [];
-for (const bundle of bundles) {
-  if (!existsSync(bundle)) {
-    console.error(`package: ${bundle} does not exist (from TTPLENS_PACKAGE_STIX)`);
-    process.exit(2);
-  }
+const embedded = path.join('data', 'attack');
+const bundles = existsSync(embedded) ? readdirSync(embedded).filter((f) => /^enterprise-attack-\d+\.\d+\.json\.gz$/.test(f)) : [];
+if (!bundles.length || !existsSync(path.join(embedded, 'LICENSE.txt'))) {
+  console.error(`package: ${embedded}/ must hold enterprise-attack-<version>.json.gz and MITRE's LICENSE.txt (see ${embedded}/README.md)`);
+  process.exit(2);
 }
-if (bundles.length) {
-  mkdirSync(dataDir, { recursive: true });
-  for (const bundle of bundles) copyFileSync(bundle, path.join(dataDir, path.basename(bundle)));
-  const license = path.join(path.dirname(bundles[0]), 'LICENSE.txt');
-  if (existsSync(license)) copyFileSync(license, path.join(dataDir, 'ATTACK-LICENSE.txt'));
-  console.log(`package: bundled ${bundles.map((b) => path.basename(b)).join(', ')} into dist/data/`);
-} else {
-  console.log('package: no ATT&CK bundle packaged; users set ttpLens.attack.stixPath (or TTPLENS_STIX)');
+
+// The prebuilt cache, written by the same loader the server uses (bundled on the fly from the sources).
+rmSync(path.join('dist', 'data'), { recursive: true, force: true }); // the former packaged-bundle folder
+const cacheDir = path.join('dist', 'corpus-cache');
+rmSync(cacheDir, { recursive: true, force: true });
+const temp = mkdtempSync(path.join(os.tmpdir(), 'ttplens-package-'));
+try {
+  const script = path.join(temp, 'prebuild.js');
+  await build({
+    stdin: {
+      contents: `const { writePrebuiltCache } = require('./server/src/corpus/load');
+const { embeddedReleases, prebuiltCacheDir } = require('./server/src/releases/store');
+const dist = ${JSON.stringify(path.join(root, 'dist'))};
+const enterprise = embeddedReleases(dist).filter((file) => file.domain === 'enterprise').map((file) => file.path);
+writePrebuiltCache(enterprise, prebuiltCacheDir(dist)).then((file) => console.log(file));`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: script,
+    logLevel: 'warning',
+  });
+  const written = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim();
+  console.log(`package: prebuilt corpus cache ${path.relative(root, written)} (${(statSync(written).size / 1048576).toFixed(1)} MB) for ${bundles.join(', ')}`);
+} finally {
+  rmSync(temp, { recursive: true, force: true });
 }
 
 const out = `${pkg.name}-${pkg.version}.vsix`;

@@ -1,10 +1,10 @@
-// Where the read-only shared material (ATT&CK bundles, rule corpora) is, for scripts and tests:
-// $TTPLENS_SHARED, else ../shared next to the checkout, else /work/shared (where this workplace
-// keeps it, for checkouts made elsewhere, e.g. a fresh clone in a temp dir). Undefined if none.
+// Where the read-only shared material is (the big third-party corpora that tests and benchmarks
+// read: SigmaHQ, rule samples, ATT&CK 17.1, reference files): $TTPLENS_SHARED, else ../shared next
+// to the checkout. Undefined when it is not there — the product itself never needs it.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 export function findShared(repoRoot) {
-  const candidates = [process.env.TTPLENS_SHARED, path.resolve(repoRoot, '..', 'shared'), '/work/shared'].filter(Boolean);
-  return candidates.find((dir) => existsSync(path.join(dir, 'attack')));
+  const dir = process.env.TTPLENS_SHARED || path.resolve(repoRoot, '..', 'shared');
+  return existsSync(path.join(dir, 'attack')) ? dir : undefined;
 }

@@ -2,7 +2,10 @@
 //   node scripts/test.mjs            unit + lsp + e2e
 //   node scripts/test.mjs unit lsp   only these layers
 // Layers: unit (pure modules), lsp (dist/server.js over stdio), e2e (the .vsix in code-server,
-// driven by Playwright in Chromium; needs `bash test/e2e/setup.sh` once).
+// driven by Playwright in Chromium). When the e2e layer runs and code-server or Chromium is missing,
+// test/e2e/setup.sh installs them first (npm registry and Debian packages only), as `npm run demo` does.
+// Tests that need the shared third-party corpora (../shared or $TTPLENS_SHARED) are skipped without
+// them, and the summary names every skipped test.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +26,11 @@ const step = (title, command, args) => {
   execFileSync(command, args, { stdio: 'inherit' });
 };
 
+if (layers.includes('e2e')) {
+  const codeServer = process.env.TTPLENS_CODE_SERVER_DIR ?? path.join(root, '.vscode-test', 'code-server');
+  const chromium = process.env.TTPLENS_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(path.join(codeServer, '.done')) || !existsSync(chromium)) step('install what the e2e layer needs (test/e2e/setup.sh)', 'bash', ['test/e2e/setup.sh', codeServer]);
+}
 step('build', process.execPath, ['scripts/build.mjs']);
 rmSync('out', { recursive: true, force: true });
 step('compile tests (tsc, strict)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
@@ -30,6 +38,7 @@ if (layers.includes('e2e')) step('package the .vsix for e2e', process.execPath, 
 
 const totals = { tests: 0, pass: 0, fail: 0, skipped: 0 };
 const rows = [];
+const skippedNames = [];
 mkdirSync('out/test-results', { recursive: true });
 for (const layer of layers) {
   const dir = path.join('out', 'test', layer);
@@ -47,6 +56,8 @@ for (const layer of layers) {
     { stdio: 'inherit', env: { ...process.env, TTPLENS_NO_CACHE: process.env.TTPLENS_NO_CACHE ?? '' } },
   );
   const summary = readFileSync(tap, 'utf8');
+  // "ok 3 - name # SKIP reason", for tests and for whole suites (which node:test does not count).
+  for (const match of summary.matchAll(/^\s*ok \d+ - (.*?) # SKIP(?: (.*))?$/gm)) skippedNames.push({ name: `${layer}: ${match[1]}`, reason: match[2] ?? 'skipped' });
   const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(summary)?.[1] ?? 0);
   const row = { layer, tests: count('tests'), pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') };
   if (result.status !== 0 && row.fail === 0) row.fail = 1; // the runner itself failed
@@ -57,4 +68,9 @@ for (const layer of layers) {
 console.log('\n== summary');
 for (const row of rows) console.log(`# layer ${row.layer}: tests ${row.tests}, pass ${row.pass}, fail ${row.fail}${row.note ? ` (${row.note})` : ''}`);
 console.log(`# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n# skipped ${totals.skipped}`);
+for (const reason of new Set(skippedNames.map((s) => s.reason))) {
+  const names = skippedNames.filter((s) => s.reason === reason).map((s) => s.name);
+  console.log(`# skipped, ${reason} — ${names.length} (tests and whole suites):`);
+  for (const name of names) console.log(`#   ${name}`);
+}
 process.exit(totals.fail > 0 ? 1 : 0);

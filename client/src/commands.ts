@@ -124,16 +124,29 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
   ];
 }
 
-/** Lets the user pick one or more STIX bundles and stores them in ttpLens.attack.stixPath. */
+/** Lets the user pick one or more STIX bundles and stores them in ttpLens.attack.stixPath: in the
+ *  user settings, unless the user picks this workspace (a path of one machine must not land in a
+ *  team's .vscode/settings.json unasked). */
 async function chooseStixBundle(): Promise<void> {
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
-    openLabel: 'Use as ATT&CK bundle',
-    title: 'Choose ATT&CK STIX bundle(s) (enterprise-attack.json, mobile-attack.json, ics-attack.json)',
-    filters: { 'STIX bundle': ['json'] },
+    openLabel: vscode.l10n.t('Use as ATT&CK bundle'),
+    title: vscode.l10n.t('Choose ATT&CK STIX bundle(s) (enterprise-attack.json, mobile-attack.json, ics-attack.json; .json or .json.gz)'),
+    filters: { [vscode.l10n.t('STIX bundle')]: ['json', 'gz'] },
   });
   if (!picked?.length) return;
   const paths = picked.map((uri) => uri.fsPath);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  let target = vscode.ConfigurationTarget.Global;
+  if (vscode.workspace.workspaceFolders?.length) {
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: vscode.l10n.t('For me (user settings)'), description: vscode.l10n.t('on this machine, in every workspace'), target: vscode.ConfigurationTarget.Global },
+        { label: vscode.l10n.t('For this workspace'), description: vscode.l10n.t('.vscode/settings.json, shared with the team if it is committed'), target: vscode.ConfigurationTarget.Workspace },
+      ],
+      { title: vscode.l10n.t('TTP Lens: where to store ttpLens.attack.stixPath') },
+    );
+    if (!choice) return;
+    target = choice.target;
+  }
   await vscode.workspace.getConfiguration('ttpLens').update('attack.stixPath', paths.length === 1 ? paths[0] : paths, target);
 }

@@ -1,9 +1,11 @@
-// Shows the corpus status: a status-bar item with the loaded ATT&CK version, and one notification
-// per distinct load failure, naming the file and the problem, with a way to fix it.
+// Shows the corpus status: a status-bar item with the loaded ATT&CK version (a click opens the
+// release picker), and one notification per distinct load failure, naming the file and the
+// problem, with a way to fix it.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type CorpusStatus, CorpusStatusNotification, CorpusStatusRequest } from '../../server/src/protocol';
 import { CHOOSE_BUNDLE_COMMAND } from './commands';
+import { SWITCH_RELEASE_COMMAND } from './releases';
 
 export class CorpusStatusView implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ttpLens.corpus', vscode.StatusBarAlignment.Right, 100);
@@ -38,15 +40,15 @@ export class CorpusStatusView implements vscode.Disposable {
         break;
       case 'ready':
         this.item.text = `$(shield) ${status.versionLabel}`;
-        this.item.tooltip = `TTP Lens: ${status.versionLabel} from ${status.bundles?.map((b) => b.path).join(', ')} (${status.from})`;
-        this.item.command = undefined;
+        this.item.tooltip = vscode.l10n.t('TTP Lens: {0} from {1} ({2}). Click to switch releases or download a newer one.', status.versionLabel ?? '', status.bundles?.map((b) => b.path).join(', ') ?? '', status.from ?? '');
+        this.item.command = SWITCH_RELEASE_COMMAND;
         this.lastError = undefined;
         this.reportWarnings(status);
         break;
       case 'failed':
         this.item.text = '$(error) ATT&CK';
         this.item.tooltip = `TTP Lens: ${status.error?.file} ${status.error?.problem}`;
-        this.item.command = CHOOSE_BUNDLE_COMMAND;
+        this.item.command = SWITCH_RELEASE_COMMAND;
         this.reportFailure(status);
         break;
     }

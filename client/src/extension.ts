@@ -11,6 +11,7 @@ import { CorpusStatusView } from './corpusStatusView';
 import { createLanguageClient } from './languageClient';
 import { RESTART_COMMAND } from './serverRecovery';
 import { reportRestrictedMode } from './workspaceTrust';
+import { registerReleaseCommands } from './releases';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     ...registerCommands(client, output, (id, section) => panels.show(id, true, section), () => filter.value),
     ...registerFilterCommands(filter, () => tree.current?.choices),
+    ...registerReleaseCommands(client),
   );
   context.subscriptions.push({ dispose: () => void client.stop() });
 

@@ -1,5 +1,6 @@
-// The language client: starts dist/server.js over IPC and passes what only the editor knows
-// (the bundle setting, the extension's storage for the corpus cache).
+// The language client: starts dist/server.js over IPC and passes what only the editor knows (the
+// extension's storage, for the corpus cache and the downloaded ATT&CK releases). Settings, the
+// bundle path among them, the server pulls through workspace/configuration.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
@@ -21,7 +22,6 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const configuration = vscode.workspace.getConfiguration('ttpLens');
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
@@ -37,8 +37,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       },
     },
     initializationOptions: {
-      attack: { stixPath: configuration.get('attack.stixPath') ?? null },
       cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'corpus-cache').fsPath,
+      releasesDir: vscode.Uri.joinPath(context.globalStorageUri, 'attack-releases').fsPath,
     },
   };
   return new LanguageClient('ttpLens', 'TTP Lens', serverOptions, clientOptions);

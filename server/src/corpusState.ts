@@ -3,7 +3,8 @@
 import { BundleError } from './corpus/bundleFile';
 import { verifyInputs } from './corpus/cache';
 import type { Corpus } from './corpus/corpus';
-import { type CorpusLoad, loadCorpus, resolveStixPaths, type StixPathSources } from './corpus/load';
+import { type CorpusLoad, loadCorpus, resolveStixPaths, type StixPathResolution, type StixPathSources } from './corpus/load';
+import { prebuiltCacheDir } from './releases/store';
 import type { CorpusStatus } from './protocol';
 
 export interface CorpusStateOptions {
@@ -14,11 +15,21 @@ export interface CorpusStateOptions {
   verifyDelayMs?: number;
 }
 
+export interface LoadRequest {
+  /** Re-hash the bundles instead of trusting their file stat. */
+  verifyContent?: boolean;
+  /** Keep the current corpus when the new bundles fail to load. */
+  keepOnFailure?: boolean;
+}
+
 export class CorpusState {
   private corpus: Corpus | undefined;
   private currentStatus: CorpusStatus = { state: 'loading' };
   private verifyTimer: NodeJS.Timeout | undefined;
   private lastSources: StixPathSources | undefined;
+  /** Counts load calls: a load that finishes after a newer one started is dropped. */
+  private generation = 0;
+  private resolution: StixPathResolution | undefined;
 
   constructor(private readonly options: CorpusStateOptions) {}
 
@@ -30,24 +41,51 @@ export class CorpusState {
     return this.currentStatus;
   }
 
-  /** Loads (or reloads) the corpus. Never throws: a failure is a 'failed' status and no corpus. */
-  load(sources: StixPathSources, verifyContent = false): CorpusStatus {
+  /** How the current (or last attempted) bundle paths were chosen. */
+  get lastResolution(): StixPathResolution | undefined {
+    return this.resolution;
+  }
+
+  /** Loads (or reloads) the corpus. Never rejects: a failure is a 'failed' status and no corpus —
+   *  or, with `keepOnFailure` (switching releases), the previous corpus and status kept and the
+   *  failure only returned. */
+  async load(sources: StixPathSources, options: LoadRequest = {}): Promise<CorpusStatus> {
+    const { verifyContent = false, keepOnFailure = false } = options;
+    const generation = ++this.generation;
+    const previous = { sources: this.lastSources, status: this.currentStatus, resolution: this.resolution };
     this.lastSources = sources;
     clearTimeout(this.verifyTimer);
     this.setStatus({ state: 'loading' });
     const resolution = resolveStixPaths(sources);
-    if (!resolution.ok) return this.fail({ file: resolution.file, problem: resolution.problem, from: resolution.from });
+    this.resolution = resolution;
+    const fail = (error: NonNullable<CorpusStatus['error']>): CorpusStatus => {
+      if (!keepOnFailure || !this.corpus) return this.fail(error);
+      this.lastSources = previous.sources;
+      this.resolution = previous.resolution;
+      this.options.log(`ATT&CK bundle: ${error.file} ${error.problem}; the previous release stays in use`);
+      this.setStatus(previous.status);
+      return { state: 'failed', error };
+    };
+    if (!resolution.ok) return fail({ file: resolution.file, problem: resolution.problem, from: resolution.from });
+    const allEmbedded = resolution.kind === 'releases' && !!resolution.releases?.every((file) => file.source === 'embedded');
     let load: CorpusLoad;
     try {
-      load = loadCorpus(resolution.paths, { cacheDir: this.options.cacheDir, verifyContent });
+      load = await loadCorpus(resolution.paths, {
+        cacheDir: this.options.cacheDir,
+        verifyContent,
+        prebuiltCacheDir: allEmbedded && sources.distDir ? prebuiltCacheDir(sources.distDir) : undefined,
+      });
     } catch (error) {
-      if (error instanceof BundleError) return this.fail({ file: error.file, problem: error.problem, from: resolution.from });
-      return this.fail({ file: resolution.paths.join(', '), problem: `could not be loaded: ${(error as Error).stack ?? error}`, from: resolution.from });
+      if (generation !== this.generation) return this.currentStatus;
+      if (error instanceof BundleError) return fail({ file: error.file, problem: error.problem, from: resolution.from });
+      return fail({ file: resolution.paths.join(', '), problem: `could not be loaded: ${(error as Error).stack ?? error}`, from: resolution.from });
     }
+    if (generation !== this.generation) return this.currentStatus;
     this.corpus = load.corpus;
     const { data } = load.corpus;
+    const origin = load.source === 'bundle' ? resolution.paths.join(', ') : load.prebuilt ? 'the packaged cache' : 'the cache';
     this.options.log(
-      `Loaded ${load.corpus.versionLabel} (${data.objects.length} objects) from ${load.source === 'cache' ? 'the cache' : resolution.paths.join(', ')} in ${Math.round(load.millis)} ms` +
+      `Loaded ${load.corpus.versionLabel} (${data.objects.length} objects) from ${origin} in ${Math.round(load.millis)} ms` +
         (load.cacheMiss && load.cacheMiss !== 'absent' ? ` (cache rebuilt: ${load.cacheMiss})` : ''),
     );
     if (load.cacheWriteError) this.options.log(load.cacheWriteError);
@@ -74,7 +112,7 @@ export class CorpusState {
       void verifyInputs(load.inputs).then((same) => {
         if (same || this.corpus !== load.corpus) return;
         this.options.log('The ATT&CK bundle changed since the cache was built; reloading it.');
-        if (this.lastSources) this.load(this.lastSources, true);
+        if (this.lastSources) void this.load(this.lastSources, { verifyContent: true });
       });
     }, this.options.verifyDelayMs ?? 3000);
     this.verifyTimer.unref();

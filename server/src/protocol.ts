@@ -1,6 +1,6 @@
 // Every custom message between the TTP Lens client and server, typed once for both sides.
 // Methods are prefixed `ttpLens/`. Each namespace says who sends the message.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, ProtocolRequestType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 
 /** The one command a hover links to (the technique panel at its rule list): the client trusts hover
  *  Markdown for this command alone. */
@@ -304,4 +304,72 @@ export interface DebugStats {
 export namespace DebugStatsRequest {
   export const method = 'ttpLens/debugStats';
   export const type = new RequestType0<DebugStats, void>(method);
+}
+
+/** A release TTP Lens can load: the embedded data, a downloaded release, or configured paths. */
+export interface ReleaseEntry {
+  /** What `ttpLens/useRelease` takes to switch to it; absent for configured paths (the setting decides). */
+  choice?: ReleaseChoice;
+  /** "ATT&CK v19.1 (enterprise)". */
+  label: string;
+  version: string;
+  domains: string[];
+  source: 'embedded' | 'downloaded' | 'configured';
+  paths: string[];
+  /** In use now. */
+  active: boolean;
+}
+
+/** `embedded`: every domain back to the embedded release; `downloaded`: one domain to a downloaded version. */
+export type ReleaseChoice = { kind: 'embedded' } | { kind: 'downloaded'; domain: string; version: string };
+
+export interface ReleaseList {
+  releases: ReleaseEntry[];
+  /** When ttpLens.attack.stixPath (or initializationOptions) or TTPLENS_STIX decides the bundles:
+   *  which one (a release chosen here is used once it is removed). */
+  overriddenBy?: string;
+  /** The collection index the download command reads. */
+  indexUrl: string;
+}
+
+/** Client → server: the releases available without a download (for the status-bar picker). */
+export namespace ListReleasesRequest {
+  export const method = 'ttpLens/listReleases';
+  export const type = new RequestType0<ReleaseList, void>(method);
+}
+
+export interface RemoteRelease {
+  version: string;
+  /** Domains the index has this version for. */
+  domains: string[];
+  modified?: string;
+  /** Domains of this version already downloaded. */
+  downloaded: string[];
+}
+
+export type RemoteReleaseList = { ok: true; indexUrl: string; releases: RemoteRelease[]; loaded: string[] } | { ok: false; message: string };
+
+/** Client → server: read the collection index (ttpLens.attack.releaseIndexUrl) and list its versions,
+ *  newest first. Only sent when the user runs "Download ATT&CK Release…". */
+export namespace RemoteReleasesRequest {
+  export const method = 'ttpLens/remoteReleases';
+  export const type = new RequestType0<RemoteReleaseList, void>(method);
+}
+
+export type DownloadReleaseResult =
+  | { ok: true; downloaded: { domain: string; version: string; path: string }[]; status: CorpusStatus; overriddenBy?: string; previous?: string }
+  | { ok: false; message: string; status: CorpusStatus; cancelled?: boolean };
+
+/** Client → server: download a version for these domains, check each file, store it and switch to
+ *  it; on any failure nothing changes and the previous release stays in use. Progress goes to the
+ *  client's `workDoneToken` when given (cancel the request to stop), else to a progress the server creates. */
+export namespace DownloadReleaseRequest {
+  export const method = 'ttpLens/downloadRelease';
+  export const type = new ProtocolRequestType<{ version: string; domains: string[] } & WorkDoneProgressParams, DownloadReleaseResult, never, void, void>(method);
+}
+
+/** Client → server: switch to a release; on failure the previous one stays in use. */
+export namespace UseReleaseRequest {
+  export const method = 'ttpLens/useRelease';
+  export const type = new RequestType<ReleaseChoice, { ok: boolean; message?: string; status: CorpusStatus; overriddenBy?: string }, void>(method);
 }

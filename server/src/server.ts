@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './corpus/cache';
+import type { StixPathSources } from './corpus/load';
 import { CorpusState } from './corpusState';
 import { fileUri, uriToPath } from './uris';
 import { RuleDocumentCache } from './documents';
@@ -23,6 +24,8 @@ import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
 import { CorpusStatusNotification, CorpusStatusRequest, DebugStatsRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
+import { registerReleaseHandlers } from './releaseHandlers';
+import { defaultReleasesDir, ReleaseStore } from './releases/store';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
 import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
@@ -36,9 +39,11 @@ export interface ServerOptions {
 }
 
 interface InitializationOptions {
-  attack?: { stixPath?: string | string[] | null };
+  attack?: { stixPath?: string | string[] | null; domains?: string[] };
   /** The extension's global storage: where the corpus cache goes. */
   cacheDir?: string;
+  /** The extension's global storage: where downloaded releases (and the choice among them) go. */
+  releasesDir?: string;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -83,14 +88,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, 250);
   });
 
-  const stixSources = () => ({
+  let releaseStore: ReleaseStore | undefined;
+  const releases = () => (releaseStore ??= new ReleaseStore(initOptions.releasesDir ?? defaultReleasesDir()));
+  const stixSources = (): StixPathSources => ({
     setting: settings.attack.stixPath ?? initOptions.attack?.stixPath,
     settingName: settings.attack.stixPath ? 'ttpLens.attack.stixPath' : initOptions.attack?.stixPath ? 'initializationOptions.attack.stixPath' : undefined,
     env: process.env.TTPLENS_STIX,
     distDir: options.distDir,
     baseDir: folders[0],
+    domains: hasConfigurationCapability ? settings.attack.domains : (initOptions.attack?.domains ?? settings.attack.domains),
+    releases: releases(),
   });
-  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), verifyContent);
+  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), { verifyContent });
+  /** What decides which bundles are loaded. */
+  const corpusKey = () => JSON.stringify([settings.attack.stixPath, settings.attack.domains]);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -144,7 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(async () => {
     await pullSettings();
     applySettings();
-    loadCorpus();
+    void loadCorpus();
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
@@ -168,12 +179,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration(async (change) => {
     const previousIndexing = indexingKey();
-    const previousPath = JSON.stringify(settings.attack.stixPath);
+    const previousCorpus = corpusKey();
     if (hasConfigurationCapability) await pullSettings();
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
     applySettings();
     rules.clear();
-    if (JSON.stringify(settings.attack.stixPath) !== previousPath) loadCorpus();
+    if (corpusKey() !== previousCorpus) void loadCorpus();
     else diagnostics.contextChanged();
     if (indexingKey() !== previousIndexing) void workspace.indexAll();
   });
@@ -198,6 +209,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(CorpusStatusRequest.type, () => corpusState?.status ?? { state: 'loading' });
   connection.onRequest(WorkspaceStatusRequest.type, () => workspace.stats);
   connection.onRequest(ReloadCorpusRequest.type, (params) => loadCorpus(params.verifyContent === true));
+  registerReleaseHandlers(connection, {
+    corpusState: () => corpusState,
+    store: releases,
+    settings: () => settings,
+    sources: stixSources,
+    distDir: options.distDir,
+    timeoutMs: Number(process.env.TTPLENS_DOWNLOAD_TIMEOUT_MS) || undefined,
+  });
 
   registerFeatureHandlers(connection, state, diagnostics);
   registerCoverageHandlers(connection, state);

@@ -29,6 +29,10 @@ export interface Settings {
   attack: {
     /** A bundle path or a list of them (enterprise + mobile + ICS). */
     stixPath: string | string[] | null;
+    /** Domains loaded when no path is configured: the embedded (or chosen downloaded) release of each. */
+    domains: string[];
+    /** The ATT&CK collection index that "Download ATT&CK Release…" reads (MITRE's, or a mirror). */
+    releaseIndexUrl: string;
   };
   /** Globs (relative to a workspace folder) not to index, in addition to `files.exclude`. */
   exclude: string[];
@@ -47,8 +51,11 @@ export interface Settings {
   logSourceMap: unknown;
 }
 
+/** MITRE's collection index of every ATT&CK release (what the ATT&CK Navigator reads too). */
+export const DEFAULT_RELEASE_INDEX_URL = 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/index.json';
+
 export const DEFAULT_SETTINGS: Settings = {
-  attack: { stixPath: null },
+  attack: { stixPath: null, domains: ['enterprise'], releaseIndexUrl: DEFAULT_RELEASE_INDEX_URL },
   exclude: ['**/node_modules/**', '**/.git/**'],
   formats: {},
   diagnostics: { severity: {}, scope: 'workspace' },
@@ -62,7 +69,11 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function withDefaults(partial: unknown): Settings {
   const value = (isObject(partial) ? partial : {}) as Partial<Settings>;
   return {
-    attack: { stixPath: value.attack?.stixPath ?? DEFAULT_SETTINGS.attack.stixPath },
+    attack: {
+      stixPath: value.attack?.stixPath ?? DEFAULT_SETTINGS.attack.stixPath,
+      domains: Array.isArray(value.attack?.domains) && value.attack.domains.length ? value.attack.domains.filter((d): d is string => typeof d === 'string') : DEFAULT_SETTINGS.attack.domains,
+      releaseIndexUrl: typeof value.attack?.releaseIndexUrl === 'string' && value.attack.releaseIndexUrl.trim() ? value.attack.releaseIndexUrl.trim() : DEFAULT_RELEASE_INDEX_URL,
+    },
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((e): e is string => typeof e === 'string') : DEFAULT_SETTINGS.exclude,
     formats: isObject(value.formats) ? value.formats : {},
     diagnostics: {

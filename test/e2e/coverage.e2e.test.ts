@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BUNDLE_17, FIXTURES, requireShared } from '../support/paths';
+import { BUNDLE_17, FIXTURES, needsShared, requireShared } from '../support/paths';
 import { clickInText, copyWorkspace, openFile, runCommand, screenshot, type Session, settled, startSession, waitForCorpus, waitForProblems, widenSideBar, withFailureScreenshot } from './codeServer';
 
-describe('e2e: coverage view and technique panel (ATT&CK v17.1)', () => {
+describe('e2e: coverage view and technique panel (ATT&CK v17.1)', needsShared, () => {
   let session: Session;
 
   before(async () => {

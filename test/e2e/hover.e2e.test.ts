@@ -9,7 +9,8 @@ describe('e2e: hover in code-server', () => {
   let session: Session;
 
   before(async () => {
-    // No setting and no TTPLENS_STIX: the extension uses the bundle packaged in the .vsix.
+    // No configuration at all (no setting, no TTPLENS_STIX): the ATT&CK data embedded in the .vsix,
+    // read through the prebuilt cache that ships with it.
     session = await startSession({ workspace: copyWorkspace(path.join(FIXTURES, 'workspace')) });
   });
   after(async () => session?.stop());
@@ -19,6 +20,7 @@ describe('e2e: hover in code-server', () => {
     await openFile(page, 'rules/com_hijack_dde.yml');
     await waitForCorpus(page);
     await clickInText(page, 'attack.t1559.001', 10);
+    // Wait for TTP Lens's hover itself, not the link tooltip the mouse may raise over the same word.
     const text = await showHover(page, 'Sub-technique of');
     assert.match(text, /T1559\.001 · Component Object Model/);
     assert.match(text, /Tactics: Execution/);

@@ -6,7 +6,7 @@ import type { CompletionItem, CompletionList } from 'vscode-languageserver-types
 import type { CorpusStatus } from '../../server/src/protocol';
 import { applyEdits } from '../support/edits';
 import { LspTestClient, positionOf } from '../support/lspClient';
-import { BUNDLE_18, requireShared } from '../support/paths';
+import { BUNDLE_18 } from '../support/paths';
 
 const SIGMA = (tagLine: string) =>
   `title: Test\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\\\x.exe'\n    condition: selection\ntags:\n    - attack.execution\n    - ${tagLine}\n`;
@@ -24,7 +24,7 @@ describe('lsp: completion', () => {
   }
 
   before(async () => {
-    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
   });
   after(() => client.stop());

@@ -52,7 +52,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', needsShared, () => {
   const filesWith = (...ids: string[]) => [...files].filter(([, set]) => ids.some((id) => set.has(id))).length;
 
   before(async () => {
-    client = await LspTestClient.start({ workspaceFolder: requireShared(SIGMAHQ_RULES), initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ workspaceFolder: requireShared(SIGMAHQ_RULES), initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     await waitIndexed(client, 3141);
   });
@@ -89,7 +89,7 @@ describe('lsp: coverage requests on SigmaHQ (v18.1)', needsShared, () => {
   });
 
   test('filters: platform, search, Sigma level', async () => {
-    const corpus = corpus18();
+    const corpus = await corpus18();
     const linux = (await client.request<CoverageTree>('ttpLens/coverageTree', { filter: { platforms: ['Linux'] } }))!;
     for (const tactic of linux.tactics) for (const t of tactic.techniques) assert.ok(corpus.get(t.id)!.platforms!.includes('Linux'), t.id);
     const search = (await client.request<CoverageTree>('ttpLens/coverageTree', { filter: { search: 'powershell' } }))!;

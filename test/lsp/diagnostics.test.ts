@@ -8,7 +8,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import type { CorpusStatus } from '../../server/src/protocol';
 import { applyEdits, editsFor } from '../support/edits';
 import { LspTestClient, positionOf } from '../support/lspClient';
-import { BUNDLE_18, FIXTURES, requireShared } from '../support/paths';
+import { BUNDLE_18, FIXTURES } from '../support/paths';
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, 'diagnostics', name), 'utf8');
 const ERROR = 1;
@@ -38,7 +38,7 @@ describe('lsp: diagnostics and quick-fixes on a Sigma rule (v18.1)', () => {
   };
 
   before(async () => {
-    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     await client.open(uri, text, 'yaml', version);
     diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
@@ -150,7 +150,7 @@ describe('lsp: tactic checks and the missing tactic fix (Sigma)', () => {
   const text = fixture('sigma_missing_tactic.yml');
 
   before(async () => {
-    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     await client.open(uri, text);
   });

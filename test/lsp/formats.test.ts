@@ -10,7 +10,7 @@ import type { CodeAction, CompletionList, Diagnostic, TextEdit } from 'vscode-la
 import type { CorpusStatus, WorkspaceStatus } from '../../server/src/protocol';
 import { applyEdits, editsFor } from '../support/edits';
 import { LspTestClient, positionOf } from '../support/lspClient';
-import { BUNDLE_17, BUNDLE_18, FIXTURES, requireShared, SAMPLES } from '../support/paths';
+import { BUNDLE_17, BUNDLE_18, DEMO, FIXTURES, needsShared, requireShared, SAMPLES } from '../support/paths';
 
 describe('lsp: formats (v18.1)', () => {
   let client: LspTestClient;
@@ -26,12 +26,12 @@ describe('lsp: formats (v18.1)', () => {
   };
 
   before(async () => {
-    // The workspace holds the Splunk samples, so hovers can list rules that read a component.
-    client = await LspTestClient.start({ workspaceFolder: requireShared(path.join(SAMPLES, 'splunk')), initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    // The workspace holds the demo rules, so hovers can list rules that read a component.
+    client = await LspTestClient.start({ workspaceFolder: DEMO, initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     for (;;) {
       const status = await client.request<WorkspaceStatus>('ttpLens/workspaceStatus', undefined);
-      if (!status.indexing && status.rules >= 40) break;
+      if (!status.indexing && status.rules >= 30) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
@@ -59,7 +59,7 @@ describe('lsp: formats (v18.1)', () => {
     }
   });
 
-  test('Elastic: a wrong technique name is flagged at the name, and the fix restores the sample', async () => {
+  test('Elastic: a wrong technique name is flagged at the name, and the fix restores the sample', needsShared, async () => {
     const original = readFileSync(path.join(requireShared(SAMPLES), 'elastic', 'credential_access_lsass_handle_via_malseclogon.toml'), 'utf8');
     const text = original.replace('name = "LSASS Memory"', 'name = "LSASS Dumping"');
     const uri = await open('rule.toml', text, 'toml');
@@ -71,7 +71,7 @@ describe('lsp: formats (v18.1)', () => {
     assert.equal(applyEdits(text, editsFor(fix.edit as never, uri).edits), original);
   });
 
-  test('MaxPatrol: a technique under a tactic key it does not belong to; a technique URL is normalised', async () => {
+  test('MaxPatrol: a technique under a tactic key it does not belong to; a technique URL is normalised', needsShared, async () => {
     const sample = readFileSync(path.join(requireShared(SAMPLES), 'xp', 'packages', 'windows_open_package', 'correlation_rules', 'mitre_attck_impact', 'Wbadmin', 'metainfo.yaml'), 'utf8');
     const text = sample.replace('            impact:\n', '            discovery:\n');
     const uri = await open('metainfo.yaml', text);
@@ -142,7 +142,7 @@ describe('lsp: formats (v18.1)', () => {
   });
 });
 
-describe('lsp: data-source hover with v17.1', () => {
+describe('lsp: data-source hover with v17.1', needsShared, () => {
   test('DS0009 lists its components and the techniques it observes', async () => {
     const client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_17) } } });
     try {

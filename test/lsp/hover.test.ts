@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CorpusStatus } from '../../server/src/protocol';
 import { fileUri, LspTestClient, positionOf } from '../support/lspClient';
-import { BUNDLE_17, BUNDLE_18, FIXTURES, requireShared } from '../support/paths';
+import { BUNDLE_17, BUNDLE_18, FIXTURES, needsShared, requireShared } from '../support/paths';
 
 const RULE = path.join(FIXTURES, 'workspace', 'rules', 'com_hijack_dde.yml');
 
@@ -15,7 +15,7 @@ describe('lsp: hover on Sigma technique tags (v18.1)', () => {
   const uri = fileUri(RULE);
 
   before(async () => {
-    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
     await client.open(uri, text);
   });
@@ -49,7 +49,7 @@ describe('lsp: hover on Sigma technique tags (v18.1)', () => {
   });
 });
 
-describe('lsp: hover with the v17.1 bundle shows data sources with components', () => {
+describe('lsp: hover with the v17.1 bundle shows data sources with components', needsShared, () => {
   let client: LspTestClient;
   after(() => client.stop());
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CorpusStatus, WorkspaceStatus } from '../../server/src/protocol';
 import { copyFixture } from '../support/fixtures';
 import { fileUri, LspTestClient, positionOf } from '../support/lspClient';
-import { BUNDLE_18, requireShared } from '../support/paths';
+import { BUNDLE_18 } from '../support/paths';
 
 async function indexed(client: LspTestClient): Promise<WorkspaceStatus> {
   for (;;) {
@@ -24,7 +24,7 @@ describe('lsp: workspace index', () => {
 
   before(async () => {
     root = copyFixture('workspace');
-    client = await LspTestClient.start({ workspaceFolder: root, initializationOptions: { attack: { stixPath: requireShared(BUNDLE_18) } } });
+    client = await LspTestClient.start({ workspaceFolder: root, initializationOptions: { attack: { stixPath: BUNDLE_18 } } });
     await client.waitFor<CorpusStatus>('ttpLens/corpusStatus', (s) => s.state === 'ready');
   });
   after(() => client.stop());

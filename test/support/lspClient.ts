@@ -7,11 +7,13 @@ import { createMessageConnection, type MessageConnection, StreamMessageReader, S
 import type { InitializeResult } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Position } from 'vscode-languageserver-types';
 import { DIST } from './paths';
+import { tempDir } from './temp';
 
 export interface StartOptions {
   /** initializationOptions sent to the server. */
   initializationOptions?: unknown;
-  /** Extra environment; TTPLENS_STIX is cleared unless given here. */
+  /** Extra environment; TTPLENS_STIX is cleared and the downloaded releases are the test's own
+   *  (a fresh TTPLENS_RELEASES_DIR) unless given here. */
   env?: Record<string, string | undefined>;
   workspaceFolder?: string;
   /** Several workspace folders (the first is the root). */
@@ -40,7 +42,7 @@ export class LspTestClient {
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const child = spawn(process.execPath, [...(options.execArgv ?? []), path.join(DIST, 'server.js'), '--stdio'], {
-      env: { ...process.env, TTPLENS_STIX: undefined, TTPLENS_NO_CACHE: '1', ...options.env },
+      env: { ...process.env, TTPLENS_STIX: undefined, TTPLENS_NO_CACHE: '1', TTPLENS_RELEASES_DIR: tempDir('ttplens-lsp-releases-'), ...options.env },
       stdio: 'pipe',
     });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

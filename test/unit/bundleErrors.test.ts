@@ -1,9 +1,11 @@
 // Bad bundles each give a clear message naming the file and the problem; the cache is rebuilt when
 // stale or corrupt, never trusted.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { BundleError } from '../../server/src/corpus/bundleFile';
 import { cacheFileFor } from '../../server/src/corpus/cache';
 import { loadCorpus, resolveStixPaths } from '../../server/src/corpus/load';
@@ -17,9 +19,9 @@ function write(name: string, content: unknown): string {
   return file;
 }
 
-function loadError(file: string): BundleError {
+async function loadError(file: string): Promise<BundleError> {
   try {
-    loadCorpus([file], { cacheDir: false });
+    await loadCorpus([file], { cacheDir: false });
   } catch (error) {
     assert.ok(error instanceof BundleError, `expected a BundleError, got ${error}`);
     return error;
@@ -37,35 +39,35 @@ const technique = (id: string, name: string, stixId = `attack-pattern--${id}`) =
 });
 
 describe('bad bundles', () => {
-  test('missing file', () => {
-    const error = loadError(path.join(temp, 'nope.json'));
+  test('missing file', async () => {
+    const error = await loadError(path.join(temp, 'nope.json'));
     assert.match(error.message, /nope\.json: does not exist/);
   });
 
-  test('truncated JSON names the file and where it ends', () => {
+  test('truncated JSON names the file and where it ends', async () => {
     const file = write('truncated.json', '{"type": "bundle", "objects": [{"type": "attack-pattern", "id": "x"');
-    const error = loadError(file);
+    const error = await loadError(file);
     assert.equal(error.file, file);
     assert.match(error.problem, /not valid JSON .*truncated/);
   });
 
-  test('JSON that is not a bundle', () => {
-    assert.match(loadError(write('array.json', [1, 2])).problem, /not a STIX bundle/);
-    assert.match(loadError(write('other.json', { type: 'report', objects: [] })).problem, /"type" is "report", expected "bundle"/);
-    assert.match(loadError(write('noobjects.json', { type: 'bundle' })).problem, /without an "objects" array/);
+  test('JSON that is not a bundle', async () => {
+    assert.match((await loadError(write('array.json', [1, 2]))).problem, /not a STIX bundle/);
+    assert.match((await loadError(write('other.json', { type: 'report', objects: [] }))).problem, /"type" is "report", expected "bundle"/);
+    assert.match((await loadError(write('noobjects.json', { type: 'bundle' }))).problem, /without an "objects" array/);
   });
 
-  test('a bundle with no techniques', () => {
+  test('a bundle with no techniques', async () => {
     const file = write('empty.json', { type: 'bundle', id: 'bundle--1', objects: [{ type: 'identity', id: 'identity--1', name: 'x' }] });
-    assert.match(loadError(file).problem, /no ATT&CK techniques/);
+    assert.match((await loadError(file)).problem, /no ATT&CK techniques/);
   });
 
-  test('empty file and directory', () => {
-    assert.match(loadError(write('zero.json', '')).problem, /is empty/);
-    assert.match(loadError(temp).problem, /is a directory/);
+  test('empty file and directory', async () => {
+    assert.match((await loadError(write('zero.json', ''))).problem, /is empty/);
+    assert.match((await loadError(temp)).problem, /is a directory/);
   });
 
-  test('dangling references and duplicate IDs load, with warnings naming the file', () => {
+  test('dangling references and duplicate IDs load, with warnings naming the file', async () => {
     const file = write('dangling.json', {
       type: 'bundle',
       id: 'bundle--2',
@@ -75,7 +77,7 @@ describe('bad bundles', () => {
         { type: 'relationship', id: 'relationship--1', relationship_type: 'mitigates', source_ref: 'course-of-action--missing', target_ref: 'attack-pattern--T1001' },
       ],
     });
-    const { corpus } = loadCorpus([file], { cacheDir: false });
+    const { corpus } = await loadCorpus([file], { cacheDir: false });
     assert.equal(corpus.get('T1001')!.name, 'Data Obfuscation');
     const problems = corpus.data.warnings.map((w) => `${w.file}: ${w.problem}`).join('\n');
     assert.match(problems, /dangling\.json: duplicate ID T1001/);
@@ -83,19 +85,65 @@ describe('bad bundles', () => {
   });
 });
 
+describe('gzip-compressed bundles', () => {
+  const gzipped = (name: string, content: unknown) => {
+    const file = path.join(temp, name);
+    writeFileSync(file, gzipSync(JSON.stringify(content)));
+    return file;
+  };
+  const bundle = { type: 'bundle', objects: [technique('T1001', 'Data Obfuscation')] };
+
+  test('a .json.gz loads like its .json; the content hash is of the stored (compressed) bytes', async () => {
+    const file = gzipped('small-attack-18.1.json.gz', bundle);
+    const { corpus, inputs } = await loadCorpus([file], { cacheDir: false });
+    assert.equal(corpus.get('T1001')!.name, 'Data Obfuscation');
+    assert.equal(corpus.data.bundles[0].version, '18.1', 'version from the name without .json.gz');
+    assert.equal(inputs[0].contentHash, createHash('sha1').update(readFileSync(file)).digest('hex'));
+  });
+
+  test('a gzip file without the .gz name is recognised by its signature', async () => {
+    const file = gzipped('disguised.json', bundle);
+    assert.equal((await loadCorpus([file], { cacheDir: false })).corpus.get('T1001')!.name, 'Data Obfuscation');
+  });
+
+  test('a truncated .gz says so, naming the file', async () => {
+    const whole = gzipSync(JSON.stringify(bundle));
+    const file = path.join(temp, 'truncated.json.gz');
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    const error = await loadError(file);
+    assert.equal(error.file, file);
+    assert.match(error.problem, /is a truncated gzip file/);
+  });
+
+  test('a .gz that is not gzip, and gzip data that is damaged, say so', async () => {
+    assert.match((await loadError(write('plain.json.gz', bundle))).problem, /is named \.gz but is not gzip-compressed/);
+    const damaged = Buffer.from(gzipSync(JSON.stringify(bundle)));
+    for (let i = 12; i < damaged.length - 8; i += 3) damaged[i] ^= 0x5a;
+    const file = path.join(temp, 'damaged.json.gz');
+    writeFileSync(file, damaged);
+    assert.match((await loadError(file)).problem, /is not valid gzip data .*damaged|is a truncated gzip file/);
+  });
+
+  test('gzip-compressed text that is not JSON is reported like a plain file', async () => {
+    const file = path.join(temp, 'text.json.gz');
+    writeFileSync(file, gzipSync('{"type": "bundle", "objects": [{"type": "attack-pattern"'));
+    assert.match((await loadError(file)).problem, /not valid JSON .*truncated/);
+  });
+});
+
 describe('bundle path resolution', () => {
-  test('a setting that names a missing file says which file and which setting', () => {
+  test('a setting that names a missing file says which file and which setting', async () => {
     const result = resolveStixPaths({ setting: '/no/such/bundle.json', settingName: 'ttpLens.attack.stixPath' });
     assert.equal(result.ok, false);
     assert.ok(!result.ok && result.file === '/no/such/bundle.json' && /ttpLens\.attack\.stixPath/.test(result.problem));
   });
 
-  test('TTPLENS_STIX is used when no setting is given; nothing configured is a clear error', () => {
+  test('TTPLENS_STIX is used when no setting is given; nothing configured is a clear error', async () => {
     const file = write('env.json', { type: 'bundle', objects: [technique('T1001', 'x')] });
     const fromEnv = resolveStixPaths({ env: file });
     assert.ok(fromEnv.ok && fromEnv.paths[0] === file && fromEnv.from === 'TTPLENS_STIX');
     const none = resolveStixPaths({ distDir: path.join(temp, 'dist') });
-    assert.ok(!none.ok && /no ATT&CK STIX bundle is configured/.test(none.problem));
+    assert.ok(!none.ok && /no ATT&CK enterprise bundle is embedded in this copy of TTP Lens .*: set ttpLens\.attack\.stixPath/.test(none.problem), JSON.stringify(none));
   });
 });
 
@@ -106,61 +154,61 @@ describe('corpus cache', () => {
       objects: [technique('T1001', 'Data Obfuscation'), technique('T1002', 'Data Compressed')],
     });
 
-  test('second load comes from the cache and equals the first', () => {
+  test('second load comes from the cache and equals the first', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    const first = loadCorpus([file], { cacheDir });
-    const second = loadCorpus([file], { cacheDir });
+    const first = await loadCorpus([file], { cacheDir });
+    const second = await loadCorpus([file], { cacheDir });
     assert.equal(first.source, 'bundle');
     assert.equal(second.source, 'cache');
     assert.deepEqual(second.corpus.objects.map((o) => [o.id, o.name, second.corpus.description(o)]), first.corpus.objects.map((o) => [o.id, o.name, first.corpus.description(o)]));
   });
 
-  test('a changed bundle makes the cache stale', () => {
+  test('a changed bundle makes the cache stale', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    loadCorpus([file], { cacheDir });
+    await loadCorpus([file], { cacheDir });
     writeFileSync(file, JSON.stringify({ type: 'bundle', objects: [technique('T1001', 'Renamed')] }));
-    const reloaded = loadCorpus([file], { cacheDir });
+    const reloaded = await loadCorpus([file], { cacheDir });
     assert.equal(reloaded.source, 'bundle');
     assert.equal(reloaded.cacheMiss, 'changed');
     assert.equal(reloaded.corpus.get('T1001')!.name, 'Renamed');
   });
 
-  test('same content with a new mtime is re-hashed and still a hit; verifyContent re-hashes anyway', () => {
+  test('same content with a new mtime is re-hashed and still a hit; verifyContent re-hashes anyway', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    loadCorpus([file], { cacheDir });
+    await loadCorpus([file], { cacheDir });
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    assert.equal(loadCorpus([file], { cacheDir }).source, 'cache');
-    assert.equal(loadCorpus([file], { cacheDir, verifyContent: true }).source, 'cache');
+    assert.equal((await loadCorpus([file], { cacheDir })).source, 'cache');
+    assert.equal((await loadCorpus([file], { cacheDir, verifyContent: true })).source, 'cache');
   });
 
-  test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', () => {
+  test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = write('described.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
-    loadCorpus([file], { cacheDir });
+    await loadCorpus([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
     const text = readFileSync(cacheFile, 'latin1');
     writeFileSync(cacheFile, text.replace('obfuscate command', 'obfuscate c0mmand'), 'latin1');
-    const load = loadCorpus([file], { cacheDir });
+    const load = await loadCorpus([file], { cacheDir });
     assert.equal(load.source, 'cache', 'the structure is intact');
     assert.equal(load.corpus.description(load.corpus.get('T1001')!), 'Adversaries may obfuscate command and control traffic.');
     assert.match(readFileSync(cacheFile, 'latin1'), /obfuscate command/, 'cache rewritten');
   });
 
-  test('a corrupt cache is detected and rebuilt', () => {
+  test('a corrupt cache is detected and rebuilt', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    loadCorpus([file], { cacheDir });
+    await loadCorpus([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
     const text = readFileSync(cacheFile, 'latin1');
     writeFileSync(cacheFile, text.replace('Data Compressed', 'Data Comprossed'), 'latin1');
-    const corrupted = loadCorpus([file], { cacheDir });
+    const corrupted = await loadCorpus([file], { cacheDir });
     assert.equal(corrupted.source, 'bundle');
     assert.equal(corrupted.cacheMiss, 'corrupt');
     writeFileSync(cacheFile, text.slice(0, text.length / 2), 'latin1');
-    assert.equal(loadCorpus([file], { cacheDir }).cacheMiss, 'corrupt');
-    assert.equal(loadCorpus([file], { cacheDir }).source, 'cache');
+    assert.equal((await loadCorpus([file], { cacheDir })).cacheMiss, 'corrupt');
+    assert.equal((await loadCorpus([file], { cacheDir })).source, 'cache');
   });
 });

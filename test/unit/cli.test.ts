@@ -3,18 +3,22 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, requireShared, SIGMAHQ_RULES } from '../support/paths';
+import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, needsShared, requireShared, SIGMAHQ_RULES } from '../support/paths';
+import { tempDir } from '../support/temp';
+
+// Downloaded releases (and the choice among them) of this test process only, never the user's.
+const releasesDir = tempDir('ttplens-cli-releases-');
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, TTPLENS_STIX: '', TTPLENS_CACHE_DIR: path.join(DIST, '..', 'out', 'cli-cache') },
+    env: { ...process.env, TTPLENS_STIX: '', TTPLENS_CACHE_DIR: path.join(DIST, '..', 'out', 'cli-cache'), TTPLENS_RELEASES_DIR: releasesDir },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('cli show', () => {
-  test('show T1559 with v17.1 prints the name, tactic, platforms and the seed page facts', () => {
+  test('show T1559 with v17.1 prints the name, tactic, platforms and the seed page facts', needsShared, () => {
     const { code, stdout } = cli('show', 'T1559', '--stix', requireShared(BUNDLE_17));
     assert.equal(code, 0);
     assert.match(stdout, /^T1559 {2}Inter-Process Communication$/m);
@@ -34,21 +38,34 @@ describe('cli show', () => {
     assert.match(cli('show', 'https://attack.mitre.org/tactics/TA0002/', '--stix', requireShared(BUNDLE_18)).stdout, /^TA0002 {2}Execution$/m);
   });
 
+  test('with nothing configured, show answers from the embedded ATT&CK data (v18.1)', () => {
+    const { code, stdout, stderr } = cli('show', 'T1559', '--no-cache');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^T1559 {2}Inter-Process Communication$/m);
+    assert.match(stdout, /ATT&CK v18\.1/);
+    assert.match(stdout, /DET0493/);
+    const json = JSON.parse(cli('show', 'T0800', '--domains', 'enterprise,ics', '--json').stdout);
+    assert.equal(json.ref.name, 'Activate Firmware Update Mode');
+    const bad = cli('show', 'T1559', '--domains', 'enterprize');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--domains lists "enterprize", which is not an ATT&CK domain/);
+  });
+
   test('"used by" counts only what is there, in words', () => {
-    const { stdout } = cli('show', 'T1559', '--stix', requireShared(BUNDLE_18));
+    const { stdout } = cli('show', 'T1559', '--stix', BUNDLE_18);
     assert.match(stdout, /^Used by \d+ software and \d+ campaigns?\.$/m);
   });
 
-  test('a reader that closes the pipe early (| head) is no error', () => {
+  test('a reader that closes the pipe early (| head) is no error', needsShared, () => {
     // A shell pipeline: the CLI's stdout is a pipe whose reader exits after the first line.
-    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${path.join(DIST, 'cli.js')}" coverage "${requireShared(SIGMAHQ_RULES)}" --format json --stix "${requireShared(BUNDLE_18)}" | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${path.join(DIST, 'cli.js')}" coverage "${requireShared(SIGMAHQ_RULES)}" --format json --stix "${BUNDLE_18}" | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
     assert.equal(result.stderr, '');
     assert.equal(result.status, 0);
     assert.equal(result.stdout.split('\n').filter(Boolean).length, 1);
   });
 
   test('--json prints the same facts as data', () => {
-    const { code, stdout } = cli('show', 't1559.001', '--stix', requireShared(BUNDLE_18), '--json');
+    const { code, stdout } = cli('show', 't1559.001', '--stix', BUNDLE_18, '--json');
     assert.equal(code, 0);
     const facts = JSON.parse(stdout);
     assert.equal(facts.ref.id, 'T1559.001');
@@ -59,10 +76,10 @@ describe('cli show', () => {
   });
 
   test('an ID from a newer release and an unknown ID exit 1 with a clear message', () => {
-    const newer = cli('show', 'T1685', '--stix', requireShared(BUNDLE_18));
+    const newer = cli('show', 'T1685', '--stix', BUNDLE_18);
     assert.equal(newer.code, 1);
     assert.match(newer.stderr, /T1685 is not in the loaded ATT&CK v18\.1; it may be from a newer ATT&CK release/);
-    const unknown = cli('show', 'T1000', '--stix', requireShared(BUNDLE_18));
+    const unknown = cli('show', 'T1000', '--stix', BUNDLE_18);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /T1000 is not an ATT&CK ID in ATT&CK v18\.1/);
   });
@@ -86,7 +103,7 @@ describe('cli show', () => {
 
 describe('cli search', () => {
   test('search powers finds PowerShell; --json gives ranked results', () => {
-    const { code, stdout } = cli('search', 'powers', '--kind', 'technique', '--stix', requireShared(BUNDLE_18), '--json');
+    const { code, stdout } = cli('search', 'powers', '--kind', 'technique', '--stix', BUNDLE_18, '--json');
     assert.equal(code, 0);
     const results = JSON.parse(stdout);
     assert.equal(results[0].id, 'T1059.001');

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { factsOf } from '../../server/src/corpus/facts';
 import { corpus17, corpus18, corpusOf } from '../support/corpora';
-import { BUNDLE_18, BUNDLE_ICS, BUNDLE_MOBILE } from '../support/paths';
+import { BUNDLE_18, BUNDLE_ICS, BUNDLE_MOBILE, needsShared } from '../support/paths';
 
 const sorted = (values: string[]) => [...new Set(values)].sort();
 
-describe('corpus: v17.1 (data components detect techniques directly)', () => {
-  test('T1559 matches the seed page: data sources with components, mitigations, sub-techniques', () => {
-    const corpus = corpus17();
+describe('corpus: v17.1 (data components detect techniques directly)', needsShared, () => {
+  test('T1559 matches the seed page: data sources with components, mitigations, sub-techniques', async () => {
+    const corpus = await corpus17();
     const t1559 = corpus.get('T1559')!;
     assert.equal(t1559.name, 'Inter-Process Communication');
     assert.deepEqual(t1559.tactics, ['execution']);
@@ -27,16 +27,16 @@ describe('corpus: v17.1 (data components detect techniques directly)', () => {
     assert.match(moduleLoad.description ?? '', /loading of unusual modules or DLLs/);
   });
 
-  test('T1106 matches the seed page', () => {
-    const corpus = corpus17();
+  test('T1106 matches the seed page', async () => {
+    const corpus = await corpus17();
     const t1106 = corpus.get('T1106')!;
     assert.equal(t1106.name, 'Native API');
     assert.deepEqual(sorted(corpus.observersOf(t1106).map((o) => corpus.label(o.component))), ['DS0009 Process: OS API Execution', 'DS0011 Module: Module Load']);
     assert.deepEqual(sorted(corpus.mitigationsFor(t1106).map((m) => m.mitigation.id)), ['M1038', 'M1040']);
   });
 
-  test('v17 components have no ID and are keyed under their data source', () => {
-    const corpus = corpus17();
+  test('v17 components have no ID and are keyed under their data source', async () => {
+    const corpus = await corpus17();
     const process = corpus.get('DS0009')!;
     assert.equal(process.deprecated, undefined);
     const names = corpus.componentsOf(process).map((c) => c.name);
@@ -48,8 +48,8 @@ describe('corpus: v17.1 (data components detect techniques directly)', () => {
 });
 
 describe('corpus: v18.1 (detection strategies → analytics → data components)', () => {
-  test('T1559 is detected by DET0493, whose analytics read data components through log sources', () => {
-    const corpus = corpus18();
+  test('T1559 is detected by DET0493, whose analytics read data components through log sources', async () => {
+    const corpus = await corpus18();
     const t1559 = corpus.get('T1559')!;
     const observations = corpus.observersOf(t1559);
     assert.deepEqual(sorted(observations.map((o) => o.detectionStrategy!.id)), ['DET0493']);
@@ -66,8 +66,8 @@ describe('corpus: v18.1 (detection strategies → analytics → data components)
     assert.deepEqual(sorted(corpus.mitigationsFor(t1559).map((m) => m.mitigation.id)), ['M1013', 'M1026', 'M1040', 'M1042', 'M1048', 'M1054']);
   });
 
-  test('data sources are deprecated in v18.1, data components have DC IDs', () => {
-    const corpus = corpus18();
+  test('data sources are deprecated in v18.1, data components have DC IDs', async () => {
+    const corpus = await corpus18();
     const sources = corpus.ofKind('dataSource');
     assert.equal(sources.length, 38);
     assert.ok(sources.every((s) => s.deprecated === true));
@@ -76,8 +76,8 @@ describe('corpus: v18.1 (detection strategies → analytics → data components)
     assert.equal(corpus.versionLabel, 'ATT&CK v18.1');
   });
 
-  test('facts for T1559 group observations per component with their analytics', () => {
-    const corpus = corpus18();
+  test('facts for T1559 group observations per component with their analytics', async () => {
+    const corpus = await corpus18();
     const facts = factsOf(corpus, corpus.get('T1559')!);
     const processAccess = facts.observedBy!.find((c) => c.component.id === 'DC0035')!;
     assert.deepEqual(sorted(processAccess.via.map((v) => v.analytic.id)), ['AN1357', 'AN1359']);
@@ -85,8 +85,8 @@ describe('corpus: v18.1 (detection strategies → analytics → data components)
     assert.equal(facts.summary.includes('(Citation:'), false);
   });
 
-  test('tactics come in matrix order with their tag shortnames', () => {
-    const shortnames = corpus18().tactics().map((t) => t.shortname);
+  test('tactics come in matrix order with their tag shortnames', async () => {
+    const shortnames = (await corpus18()).tactics().map((t) => t.shortname);
     assert.deepEqual(shortnames.slice(0, 5), ['reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence']);
     assert.equal(shortnames.at(-1), 'impact');
     assert.equal(shortnames.length, 14);
@@ -94,15 +94,15 @@ describe('corpus: v18.1 (detection strategies → analytics → data components)
 });
 
 describe('corpus: revoked, deprecated and newer IDs', () => {
-  test('T1574.002 (revoked in v18.1) resolves to its live successor', () => {
-    const corpus = corpus18();
+  test('T1574.002 (revoked in v18.1) resolves to its live successor', async () => {
+    const corpus = await corpus18();
     const revoked = corpus.get('T1574.002')!;
     assert.equal(revoked.revoked, true);
     assert.equal(corpus.revokedSuccessor(revoked)?.successor.id, 'T1574.001');
   });
 
-  test('every revoked object with a revoked-by relationship ends at a live object, chains of any length', () => {
-    const corpus = corpus18();
+  test('every revoked object with a revoked-by relationship ends at a live object, chains of any length', async () => {
+    const corpus = await corpus18();
     const revoked = corpus.objects.filter((o) => o.revoked);
     assert.ok(revoked.length > 100);
     let resolved = 0;
@@ -115,8 +115,8 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
     assert.ok(resolved >= 130, `resolved ${resolved}`);
   });
 
-  test('a revoked-by cycle cannot hang and yields no successor', () => {
-    const corpus = corpus18();
+  test('a revoked-by cycle cannot hang and yields no successor', async () => {
+    const corpus = await corpus18();
     const [a, b] = [corpus.get('T1574.002')!, corpus.get('T1574.001')!];
     // Build a corpus whose revoked-by relationships form a cycle a → b → a.
     const data = { ...corpus.data, relations: { ...corpus.data.relations, revokedBy: [[a.index, b.index], [b.index, a.index]] as [number, number][] } };
@@ -125,8 +125,8 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
     assert.equal(cyclic.revokedSuccessor(cyclic.at(a.index)), undefined);
   });
 
-  test('IDs beyond the loaded release are "newer", gaps are "unknown"', () => {
-    const corpus = corpus18();
+  test('IDs beyond the loaded release are "newer", gaps are "unknown"', async () => {
+    const corpus = await corpus18();
     assert.equal(corpus.classifyMissing('T1685').kind, 'newer');
     assert.equal(corpus.classifyMissing('T1686.003').kind, 'newer');
     assert.equal(corpus.classifyMissing('T1059.099').kind, 'newer');
@@ -137,14 +137,14 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
 });
 
 describe('corpus: several domains', () => {
-  test('enterprise + mobile + ICS load together; the S0017 clash is reported, not merged', () => {
-    const corpus = corpusOf(BUNDLE_18, BUNDLE_MOBILE, BUNDLE_ICS);
+  test('enterprise + mobile + ICS load together; the S0017 clash is reported, not merged', async () => {
+    const corpus = await corpusOf(BUNDLE_18, BUNDLE_MOBILE, BUNDLE_ICS);
     assert.equal(corpus.versionLabel, 'ATT&CK v18.1');
     assert.equal(corpus.get('T0800')?.domains[0], 'ics-attack');
     assert.ok(corpus.get('T1398')?.domains.includes('mobile-attack'));
     const clash = corpus.data.warnings.find((w) => w.problem.includes('S0017'));
     assert.ok(clash, 'clash warning');
-    assert.match(clash.problem, /also defined by .*enterprise-attack-18\.1\.json/);
+    assert.match(clash.problem, /also defined by .*enterprise-attack-18\.1\.json\.gz/);
     assert.equal(corpus.get('S0017')!.domains.includes('enterprise-attack'), true);
     assert.equal(corpus.get('S0017@ics-attack')!.domains.includes('ics-attack'), true);
     // Groups published in several domains are one object.

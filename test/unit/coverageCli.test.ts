@@ -15,7 +15,7 @@ interface CoverageJson {
 }
 
 function coverage(...args: string[]): CoverageJson {
-  const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', ...args, '--format', 'json', '--stix', requireShared(BUNDLE_18)], {
+  const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', ...args, '--format', 'json', '--stix', BUNDLE_18], {
     encoding: 'utf8',
     cwd: REPO_ROOT,
     maxBuffer: 256 * 1024 * 1024,
@@ -89,7 +89,7 @@ describe('cli coverage', needsShared, () => {
   });
 
   test('text format: a per-tactic summary in matrix order', () => {
-    const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', requireShared(SIGMAHQ_RULES), '--stix', requireShared(BUNDLE_18)], {
+    const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', requireShared(SIGMAHQ_RULES), '--stix', BUNDLE_18], {
       encoding: 'utf8',
       env: { ...process.env, TTPLENS_CACHE_DIR: path.join(REPO_ROOT, 'out', 'cli-cache') },
     });

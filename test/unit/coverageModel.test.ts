@@ -4,10 +4,11 @@
 // against an independent computation.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import type { Corpus } from '../../server/src/corpus/corpus';
 import { parseSigma } from '../../server/src/formats/sigma';
 import { coverageCsv, coverageJson, coverageMarkdown, coverageText } from '../../server/src/workspace/coverage';
-import { buildCoverageModel, CoverageModelCache, modelFilter } from '../../server/src/workspace/coverageModel';
+import { buildCoverageModel, type CoverageModel, CoverageModelCache, modelFilter } from '../../server/src/workspace/coverageModel';
 import { coverageTree } from '../../server/src/workspace/coverageView';
 import { indexFilesSync } from '../../server/src/workspace/indexer';
 import { COVERED_HIGH, COVERED_LOW, interpolate, navigatorLayer, STATE_COLOURS } from '../../server/src/workspace/navigator';
@@ -29,8 +30,12 @@ function smallIndex(): RuleIndex {
   return index;
 }
 
+let corpus: Corpus;
+before(async () => {
+  corpus = await corpus18();
+});
+
 describe('coverage model: states and counts', () => {
-  const corpus = corpus18();
 
   test('claims are exact; parent-only sub-techniques are shown but not covered; via sub-techniques', () => {
     const model = buildCoverageModel(corpus, smallIndex());
@@ -87,9 +92,11 @@ describe('coverage model: states and counts', () => {
 });
 
 describe('coverage views rendered from the model', () => {
-  const corpus = corpus18();
   const index = smallIndex();
-  const model = buildCoverageModel(corpus, index);
+  let model: CoverageModel;
+  before(() => {
+    model = buildCoverageModel(corpus, index);
+  });
 
   test('gaps-only tree keeps every gap and parent-only sub-technique, with its parent in its own state', () => {
     const tree = coverageTree(model, index, { uncoveredOnly: true });
@@ -147,7 +154,6 @@ describe('coverage views rendered from the model', () => {
 
 describe('coverage model on SigmaHQ equals an independent computation', needsShared, () => {
   test('every live technique and sub-technique: model, CLI JSON', () => {
-    const corpus = corpus18();
     const index = new RuleIndex();
     indexFilesSync(listRuleFiles(SIGMAHQ_RULES, new ExcludeMatcher([])), index);
     const model = buildCoverageModel(corpus, index);

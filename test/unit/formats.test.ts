@@ -16,7 +16,7 @@ import { parseRule } from '../../server/src/formats/parse';
 import { parseSentinel } from '../../server/src/formats/sentinel';
 import { parseSplunk } from '../../server/src/formats/splunk';
 import { parseXp } from '../../server/src/formats/xp';
-import { FIXTURES, requireShared, SAMPLES } from '../support/paths';
+import { FIXTURES, needsShared, requireShared, SAMPLES } from '../support/paths';
 
 type Parser = (uri: string, text: string) => RuleDocument;
 const PARSER: Record<'splunk' | 'elastic' | 'sentinel' | 'xp', Parser> = { splunk: parseSplunk, elastic: parseElastic, sentinel: parseSentinel, xp: parseXp };
@@ -115,7 +115,7 @@ function xpAttackByLines(text: string): [tactic: string, techniques: string[]][]
 
 // --- The real samples --------------------------------------------------------------------------
 
-describe('formats: the real samples', () => {
+describe('formats: the real samples', needsShared, () => {
   for (const { format, files, count } of SAMPLE_SETS) {
     test(`${format}: all ${count} samples are detected as ${format} and read without problems`, () => {
       const list = files();
@@ -380,7 +380,7 @@ describe('formats: bad input', () => {
     assert.deepEqual([dupe.problems[0].message, dupe.problems[0].range.start], ['TOML: Defining a key multiple times is invalid', { line: 2, character: 0 }]);
   });
 
-  test('invalid YAML (Sentinel, Splunk, MaxPatrol): the parser message at its line; what could be read is kept', () => {
+  test('invalid YAML (Sentinel, Splunk, MaxPatrol): the parser message at its line; what could be read is kept', needsShared, () => {
     const sentinel = readFileSync(path.join(FIXTURES, 'sentinel', 'broken.yaml'), 'utf8');
     const splunkSample = readFileSync(path.join(requireShared(SAMPLES), 'splunk', 'kerberoasting_spn_request_with_rc4_encryption.yml'), 'utf8');
     const xpSample = readFileSync(samples('xp', /\/EventLog_Service_Crashed\/metainfo\.yaml$/)[0], 'utf8');
@@ -401,7 +401,7 @@ describe('formats: bad input', () => {
     assert.equal(kept.identity.title, 'Broken rule');
   });
 
-  test('empty files, binary garbage and 3 MB files never throw, in any parser', () => {
+  test('empty files, binary garbage and 3 MB files never throw, in any parser', needsShared, () => {
     let seed = 20260823;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) >> 8) & 255;
     const garbage = Buffer.from(Array.from({ length: 65536 }, random)).toString('latin1');

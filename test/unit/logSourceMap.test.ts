@@ -11,13 +11,13 @@ import { withDefaults } from '../../server/src/settings';
 import { LogSourceMap, loadBuiltinLogSourceMap } from '../../server/src/workspace/logSourceMap';
 import { checkObservability } from '../../server/src/workspace/observability';
 import { corpus17, corpus18 } from '../support/corpora';
-import { requireShared, SIGMAHQ_RULES } from '../support/paths';
+import { needsShared, requireShared, SIGMAHQ_RULES } from '../support/paths';
 
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const map = new LogSourceMap(loadBuiltinLogSourceMap());
 
 describe('log-source table', () => {
-  test('Sigma: the most specific entry wins, case-insensitively', () => {
+  test('Sigma: the most specific entry wins, case-insensitively', async () => {
     assert.deepEqual(map.componentsFor({ product: 'windows', category: 'process_creation', range })?.components, ['Process Creation', 'Command Execution']);
     assert.deepEqual(map.componentsFor({ product: 'Windows', category: 'Registry_Set', range })?.components, ['Windows Registry Key Modification']);
     // category-only entry for any product
@@ -29,7 +29,7 @@ describe('log-source table', () => {
     assert.equal(map.componentsFor({ product: 'windows', category: 'clipboard_capture', range }), undefined, 'mapped to nothing = no verdict');
   });
 
-  test('Splunk data_source names and MaxPatrol providers resolve through the event tables', () => {
+  test('Splunk data_source names and MaxPatrol providers resolve through the event tables', async () => {
     assert.deepEqual(map.componentsFor({ name: 'Sysmon EventID 1', range }, 'splunk')?.components, ['Process Creation', 'Command Execution']);
     assert.deepEqual(map.componentsFor({ name: 'Sysmon for Linux EventID 3', range }, 'splunk')?.components, ['Network Connection Creation']);
     assert.deepEqual(map.componentsFor({ name: 'Windows Event Log Security 4769', range }, 'splunk')?.components, ['Active Directory Credential Request', 'User Account Authentication', 'Logon Session Metadata']);
@@ -38,7 +38,7 @@ describe('log-source table', () => {
     assert.deepEqual(map.componentsFor({ name: 'DeviceProcessEvents', range }, 'sentinel')?.components, ['Process Creation', 'Command Execution']);
   });
 
-  test('user entries (the ttpLens.logSourceMap setting) take precedence and may add groups and events', () => {
+  test('user entries (the ttpLens.logSourceMap setting) take precedence and may add groups and events', async () => {
     const user = new LogSourceMap(loadBuiltinLogSourceMap(), {
       sigma: [{ product: 'windows', category: 'process_creation', components: ['Process Creation'] }, { product: 'acme', components: ['@mine'] }],
       groups: { '@mine': ['Logon Session Creation'] },
@@ -48,39 +48,40 @@ describe('log-source table', () => {
     assert.deepEqual(user.componentsFor({ product: 'windows', category: 'image_load', range })?.components, ['Module Load'], 'built-ins still apply');
   });
 
-  test('every component name in the table exists in ATT&CK v17.1 and v18.1', () => {
-    const data = loadBuiltinLogSourceMap();
-    const names = new Set<string>();
-    const collect = (list: readonly string[] | undefined) => list?.forEach((n) => !n.startsWith('@') && names.add(n));
-    Object.values(data.groups ?? {}).forEach(collect);
-    for (const table of Object.values(data.events ?? {})) Object.values(table).forEach(collect);
-    [...(data.sigma ?? []), ...(data.splunk ?? []), ...(data.xp ?? []), ...(data.sentinel ?? []), ...(data.elastic ?? [])].forEach((e) => collect((e as { components?: string[] }).components));
-    for (const corpus of [corpus17(), corpus18()]) {
+  for (const [label, corpusOf, options] of [['v18.1', corpus18, {}], ['v17.1', corpus17, needsShared]] as const) {
+    test(`every component name in the table exists in ATT&CK ${label}`, options, async () => {
+      const data = loadBuiltinLogSourceMap();
+      const names = new Set<string>();
+      const collect = (list: readonly string[] | undefined) => list?.forEach((n) => !n.startsWith('@') && names.add(n));
+      Object.values(data.groups ?? {}).forEach(collect);
+      for (const table of Object.values(data.events ?? {})) Object.values(table).forEach(collect);
+      [...(data.sigma ?? []), ...(data.splunk ?? []), ...(data.xp ?? []), ...(data.sentinel ?? []), ...(data.elastic ?? [])].forEach((e) => collect((e as { components?: string[] }).components));
+      const corpus = await corpusOf();
       const known = new Set(corpus.ofKind('dataComponent').map((c) => c.name));
       const missing = [...names].filter((n) => !known.has(n));
       assert.deepEqual(missing, [], corpus.versionLabel);
-    }
-    for (const group of [...names].filter((n) => n.startsWith('@'))) assert.ok(data.groups?.[group], group);
-  });
+      for (const group of [...names].filter((n) => n.startsWith('@'))) assert.ok(data.groups?.[group], group);
+    });
+  }
 });
 
 describe('observability', () => {
-  test('v18.1: process creation observes PowerShell; registry writes do not observe network sniffing', () => {
-    const corpus = corpus18();
+  test('v18.1: process creation observes PowerShell; registry writes do not observe network sniffing', async () => {
+    const corpus = await corpus18();
     assert.equal(checkObservability(corpus, corpus.get('T1059.001')!, ['Process Creation', 'Command Execution'], false)?.observable, true);
     const verdict = checkObservability(corpus, corpus.get('T1040')!, ['Windows Registry Key Modification'], false)!;
     assert.equal(verdict.observable, false);
     assert.ok(verdict.techniqueComponents.length > 0);
   });
 
-  test('v17.1 works the same through data components under data sources', () => {
-    const corpus = corpus17();
+  test('v17.1 works the same through data components under data sources', needsShared, async () => {
+    const corpus = await corpus17();
     assert.equal(checkObservability(corpus, corpus.get('T1559')!, ['Module Load'], false)?.observable, true);
     assert.equal(checkObservability(corpus, corpus.get('T1559')!, ['Logon Session Creation'], false)?.observable, false);
   });
 
-  test('parent and sub-techniques relax the check unless strict', () => {
-    const corpus = corpus18();
+  test('parent and sub-techniques relax the check unless strict', async () => {
+    const corpus = await corpus18();
     // Find a sub-technique whose parent is observed by a component it is not observed by itself.
     let found = false;
     for (const sub of corpus.ofKind('technique').filter((t) => t.isSubtechnique && !t.revoked && !t.deprecated)) {
@@ -98,14 +99,14 @@ describe('observability', () => {
     assert.ok(found, 'a sub-technique observed differently from its parent exists in v18.1');
   });
 
-  test('no verdict without rule components or for retired techniques', () => {
-    const corpus = corpus18();
+  test('no verdict without rule components or for retired techniques', async () => {
+    const corpus = await corpus18();
     assert.equal(checkObservability(corpus, corpus.get('T1059')!, [], false), undefined);
     assert.equal(checkObservability(corpus, corpus.get('T1574.002')!, ['Module Load'], false), undefined);
   });
 });
 
-describe('calibration on SigmaHQ with v18.1', () => {
+describe('calibration on SigmaHQ with v18.1', needsShared, () => {
   function* walk(directory: string): Generator<string> {
     for (const entry of readdirSync(directory)) {
       const full = path.join(directory, entry);
@@ -114,8 +115,8 @@ describe('calibration on SigmaHQ with v18.1', () => {
     }
   }
 
-  test('about one (rule, technique) pair in ten is flagged as unobservable; no live ID is "unknown"', () => {
-    const corpus = corpus18();
+  test('about one (rule, technique) pair in ten is flagged as unobservable; no live ID is "unknown"', async () => {
+    const corpus = await corpus18();
     const context = new LogSourceContext(undefined, false);
     const check = context.observability(corpus);
     let rules = 0;

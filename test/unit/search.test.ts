@@ -1,12 +1,18 @@
 // Search: ID prefix, word-prefix and fuzzy names, aliases, acronyms, kinds, retired objects.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import type { Corpus } from '../../server/src/corpus/corpus';
 import { acronymOf } from '../../server/src/corpus/search';
 import { corpus18 } from '../support/corpora';
 
-const top = (query: string, options = {}) => corpus18().find(query, { limit: 5, ...options }).map((r) => r.object.id);
+let corpus: Corpus;
+const top = (query: string, options = {}) => corpus.find(query, { limit: 5, ...options }).map((r) => r.object.id);
 
 describe('search', () => {
+  before(async () => {
+    corpus = await corpus18();
+  });
+
   test('word prefix: "powers" finds T1059.001 PowerShell first', () => {
     assert.equal(top('powers', { kinds: ['technique'] })[0], 'T1059.001');
     assert.equal(top('powers')[0], 'T1059.001');
@@ -25,7 +31,7 @@ describe('search', () => {
   });
 
   test('aliases: "fancy bear" finds APT28', () => {
-    const results = corpus18().find('fancy bear', { limit: 3 });
+    const results = corpus.find('fancy bear', { limit: 3 });
     assert.equal(results[0].object.id, 'G0007');
     assert.equal(results[0].matchedOn, 'alias');
   });
@@ -36,7 +42,7 @@ describe('search', () => {
 
   test('retired objects only on request, ranked after live ones', () => {
     assert.equal(top('DLL Side-Loading', { kinds: ['technique'] }).includes('T1574.002'), false);
-    const withRetired = corpus18().find('DLL Side-Loading', { kinds: ['technique'], includeRetired: true, limit: 10 }).map((r) => r.object.id);
+    const withRetired = corpus.find('DLL Side-Loading', { kinds: ['technique'], includeRetired: true, limit: 10 }).map((r) => r.object.id);
     assert.ok(withRetired.includes('T1574.002'));
   });
 

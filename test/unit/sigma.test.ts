@@ -8,7 +8,7 @@ import { parseSigma } from '../../server/src/formats/sigma';
 import { scanSigma } from '../../server/src/formats/sigmaScan';
 import { interpretSigmaTag } from '../../server/src/formats/sigmaTags';
 import type { RuleDocument } from '../../server/src/formats/model';
-import { requireShared, SIGMAHQ_RULES } from '../support/paths';
+import { needsShared, requireShared, SIGMAHQ_RULES } from '../support/paths';
 
 function* walk(directory: string): Generator<string> {
   for (const entry of readdirSync(directory)) {
@@ -128,7 +128,7 @@ describe('sigma parser', () => {
   });
 });
 
-describe('sigma scanner vs full parser on SigmaHQ', () => {
+describe('sigma scanner vs full parser on SigmaHQ', needsShared, () => {
   test('every SigmaHQ rule: identical references (exact ranges), log sources and identity', () => {
     const files = [...walk(requireShared(SIGMAHQ_RULES))];
     assert.ok(files.length >= 3000, `${files.length} files`);

@@ -163,7 +163,7 @@ describe('workspace service', () => {
 
 describe('URIs', () => {
   test('index URIs are written as VS Code writes them, for plain and special paths', () => {
-    for (const file of ['/work/rules/proc_creation_win_x.yml', '/tmp/My Rules (old)/rule!@#.yml', '/tmp/ä/ü.yml', '/tmp/a+b/c;d=e.yml']) {
+    for (const file of ['/example/rules/proc_creation_win_x.yml', '/example/My Rules (old)/rule!@#.yml', '/example/ä/ü.yml', '/example/a+b/c;d=e.yml']) {
       assert.equal(fileUri(file), URI.file(file).toString(), file);
     }
   });

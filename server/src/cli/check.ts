@@ -173,7 +173,7 @@ Examples:
   ttp-lens check rules/ --config .vscode/settings.json --severity ttp.newer-id=off
   ttp-lens check rules/ --fix --dry-run | git apply --stat
   ttp-lens check rules/windows/proc_creation_win_foo.yml --fix`,
-  run(args, values) {
+  async run(args, values) {
     if (!args.length) throw new UsageError('check needs one or more files or folders');
     const started = performance.now();
     const format = oneOf(values, 'format', FORMATS, 'text');
@@ -183,7 +183,7 @@ Examples:
     const { settings } = config;
     const explicit = new Set(args.map((arg) => path.resolve(arg)));
     const files = ruleFilesUnder(args, excludeGlobs(config.filesExclude, settings.exclude)).map((absolute) => ({ absolute, explicit: explicit.has(absolute) }));
-    const corpus = openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir });
+    const corpus = await openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir });
     const logSources = new LogSourceContext(settings.logSourceMap, settings.coverage.strictSubtechniques);
     const context: DiagnosticsContext = { corpus, settings, ruleComponents: logSources.ruleComponents, observability: logSources.observability(corpus) };
     const { checked, skipped } = checkFiles(files, context, settings.formats);

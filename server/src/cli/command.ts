@@ -4,9 +4,10 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
-import { defaultCacheDir } from '../corpus/cache';
+import { defaultCacheDir, verifyInputs } from '../corpus/cache';
 import type { Corpus } from '../corpus/corpus';
 import { loadCorpus, resolveStixPaths } from '../corpus/load';
+import { defaultReleasesDir, prebuiltCacheDir, ReleaseStore } from '../releases/store';
 import { DEFAULT_SETTINGS } from '../settings';
 import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
 
@@ -33,27 +34,38 @@ export class UsageError extends Error {}
 /** Options every command that reads ATT&CK accepts. */
 export const CORPUS_OPTIONS: OptionSpec = {
   stix: { type: 'string', multiple: true },
+  domains: { type: 'string' },
   'no-cache': { type: 'boolean', default: false },
 };
 
 export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or .json.gz; repeat for several domains). Default:
-                       $TTPLENS_STIX, then the bundle embedded in TTP Lens
+                       $TTPLENS_STIX, then the release chosen with \`ttp-lens download\`, then the
+                       ATT&CK data embedded in TTP Lens
+  --domains LIST       Without --stix: the domains to load, e.g. enterprise,mobile,ics (default enterprise)
   --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)`;
 
 /** The corpus of --stix, else of a settings file's ttpLens.attack.stixPath (relative to its
- *  workspace folder), else $TTPLENS_STIX, else the embedded data. */
-export function openCorpus(values: OptionValues, settings?: { stixPath: string | string[] | null; baseDir: string }): Corpus {
+ *  workspace folder), else $TTPLENS_STIX, else a downloaded release or the embedded data per domain. */
+export async function openCorpus(values: OptionValues, settings?: { stixPath: string | string[] | null; baseDir: string }): Promise<Corpus> {
   const fromOption = values.stix as string[] | undefined;
   const fromSettings = !fromOption?.length && settings?.stixPath ? settings : undefined;
+  const domains = typeof values.domains === 'string' ? values.domains.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
   const resolution = resolveStixPaths({
     setting: fromOption?.length ? fromOption : fromSettings?.stixPath,
     settingName: fromSettings ? 'ttpLens.attack.stixPath in --config' : '--stix',
     env: process.env.TTPLENS_STIX,
     distDir: __dirname,
     baseDir: fromSettings?.baseDir,
+    domains,
+    releases: new ReleaseStore(defaultReleasesDir()),
   });
-  if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem);
-  const load = loadCorpus(resolution.paths, { cacheDir: values['no-cache'] ? false : defaultCacheDir() });
+  if (!resolution.ok) throw new BundleError(resolution.file, resolution.problem.replace('ttpLens.attack.domains', '--domains'));
+  const embedded = resolution.kind === 'releases' && !!resolution.releases?.every((file) => file.source === 'embedded');
+  const cacheDir: string | false = values['no-cache'] ? false : defaultCacheDir();
+  const options = { cacheDir, prebuiltCacheDir: embedded && cacheDir ? prebuiltCacheDir(__dirname) : undefined };
+  let load = await loadCorpus(resolution.paths, options);
+  // The server checks a prebuilt cache's bundles when idle; a command has no idle moment, so now (~20 ms).
+  if (load.prebuilt && !(await verifyInputs(load.inputs))) load = await loadCorpus(resolution.paths, { ...options, verifyContent: true });
   for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
 }

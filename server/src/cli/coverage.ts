@@ -44,12 +44,12 @@ Examples:
   ttp-lens coverage rules/ --format markdown > COVERAGE.md
   ttp-lens coverage rules/ --format json > coverage.json
   ttp-lens coverage rules/ --format navigator --max-score 20 > layer.json`,
-  run(args, values) {
+  async run(args, values) {
     if (!args.length) throw new UsageError('coverage needs one or more files or folders');
     const format = oneOf(values, 'format', FORMATS, 'text');
     const maxScore = positiveInteger(values, 'max-score', DEFAULT_MAX_SCORE);
     const files = ruleFilesUnder(args);
-    const corpus = openCorpus(values);
+    const corpus = await openCorpus(values);
     const index = new RuleIndex();
     const skipped = indexFilesSync(files, index);
     for (const [reason, list] of Object.entries(skipped) as [string, string[]][]) {

@@ -6,10 +6,11 @@ import { BundleError } from '../corpus/bundleFile';
 import { checkCommand } from './check';
 import { type CliCommand, UsageError } from './command';
 import { coverageCommand } from './coverage';
+import { downloadCommand } from './download';
 import { searchCommand } from './search';
 import { showCommand } from './show';
 
-const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand];
+const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand, downloadCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;

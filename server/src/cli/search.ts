@@ -17,10 +17,10 @@ ${CORPUS_HELP}
 Examples:
   ttp-lens search powers --kind technique
   ttp-lens search "inter-process" --limit 5 --json`,
-  run(args, values) {
+  async run(args, values) {
     if (!args.length) throw new UsageError('search needs the text to look for');
     const limit = positiveInteger(values, 'limit', 20);
-    const corpus = openCorpus(values);
+    const corpus = await openCorpus(values);
     const results = corpus.find(args.join(' '), { limit, kinds: values.kind as ObjectKind[] | undefined });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(results.map((r) => ({ id: r.object.id, name: r.object.name, kind: r.object.kind, score: Number(r.score.toFixed(3)), matchedOn: r.matchedOn })), null, 2)}\n`);

@@ -20,9 +20,9 @@ Examples:
   ttp-lens show attack.defense-evasion                             (a tactic tag)
   ttp-lens show DET0493 --json
   ttp-lens show T1059.001 --stix enterprise-attack-17.1.json`,
-  run(args, values) {
+  async run(args, values) {
     if (args.length !== 1) throw new UsageError('show takes exactly one ID');
-    const corpus = openCorpus(values);
+    const corpus = await openCorpus(values);
     // attack.t1059.001, t1059.001 and attack.mitre.org URLs are the forms users paste.
     const id = idFromUserInput(args[0]);
     const object = corpus.get(id) ?? (corpus.tacticsNamed(id.replace(/_/g, '-'))[0]);

@@ -1,8 +1,11 @@
 // Reading one STIX bundle file: JSON syntax, bundle shape, ATT&CK domain and release version.
 // Every failure becomes a BundleError that names the file and says what is wrong with it.
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { BundleInfo } from './model';
 
 export class BundleError extends Error {
@@ -33,9 +36,46 @@ export interface RawBundle {
 }
 
 const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
+const GZIP_MAGIC = [0x1f, 0x8b];
 
-export function readBundleFile(file: string): RawBundle {
+/** Reads a bundle file, plain JSON or gzip-compressed (`.json.gz`, or any file that starts with
+ *  gzip's magic bytes), streamed: the compressed bytes are never held whole, the text is built once.
+ *  `contentHash` is the hash of the file as stored (what the corpus cache checks). */
+export async function readBundleFile(file: string): Promise<RawBundle> {
   const absolute = path.resolve(file);
+  const gzip = checkFile(absolute);
+  let read: { text: string; contentHash: string };
+  try {
+    read = await readText(absolute, gzip);
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(absolute, gzip ? describeGzipError(error) : describeFsError(error));
+  }
+  return parseBundleText(absolute, read.text, read.contentHash);
+}
+
+/** The same, synchronously, for the rare rebuild of a corrupt cache's texts in the middle of a
+ *  request (the corpus supplies descriptions synchronously). A .gz file is decompressed in one step. */
+export function readBundleFileSync(file: string): RawBundle {
+  const absolute = path.resolve(file);
+  const gzip = checkFile(absolute);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    throw new BundleError(absolute, describeFsError(error));
+  }
+  let text: string;
+  try {
+    text = (gzip ? gunzipSync(bytes, { maxOutputLength: MAX_BUNDLE_BYTES }) : bytes).toString('utf8');
+  } catch (error) {
+    throw new BundleError(absolute, describeGzipError(error));
+  }
+  return parseBundleText(absolute, text, hashBytes(bytes));
+}
+
+/** Stat checks shared by both readers; returns whether the file is gzip-compressed. */
+function checkFile(absolute: string): boolean {
   let size: number;
   try {
     const stat = statSync(absolute);
@@ -47,21 +87,55 @@ export function readBundleFile(file: string): RawBundle {
   }
   if (size === 0) throw new BundleError(absolute, 'is empty (0 bytes), not a STIX bundle');
   if (size > MAX_BUNDLE_BYTES) throw new BundleError(absolute, `is ${Math.round(size / 1048576)} MB, larger than any ATT&CK bundle`);
-  let bytes: Buffer;
+  const head = Buffer.alloc(2);
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(absolute);
+    fd = openSync(absolute, 'r');
+    readSync(fd, head, 0, 2, 0);
   } catch (error) {
     throw new BundleError(absolute, describeFsError(error));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  const contentHash = hashBytes(bytes);
-  const text = bytes.toString('utf8');
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (!gzip && /\.gz$/i.test(absolute)) throw new BundleError(absolute, 'is named .gz but is not gzip-compressed (it does not start with the gzip signature)');
+  return gzip;
+}
+
+/** Streams the file (through gunzip when compressed) into one string, hashing the stored bytes. */
+async function readText(file: string, gzip: boolean): Promise<{ text: string; contentHash: string }> {
+  const hash = createHash('sha1');
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  let textBytes = 0;
+  async function* hashStored(stored: AsyncIterable<Buffer>) {
+    for await (const chunk of stored) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  const collect = async (text: AsyncIterable<Buffer>) => {
+    for await (const chunk of text) {
+      textBytes += chunk.length;
+      if (textBytes > MAX_BUNDLE_BYTES) throw new BundleError(file, `decompresses to more than ${MAX_BUNDLE_BYTES / 1048576} MB, larger than any ATT&CK bundle`);
+      parts.push(decoder.write(chunk));
+    }
+  };
+  const source = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (gzip) await pipeline(source, hashStored, createGunzip({ chunkSize: 1 << 18 }), collect);
+  else await pipeline(source, hashStored, collect);
+  parts.push(decoder.end());
+  return { text: parts.join(''), contentHash: hash.digest('hex') };
+}
+
+function parseBundleText(file: string, text: string, contentHash: string): RawBundle {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new BundleError(absolute, `is not valid JSON (${describeJsonError(error, text)}); the file may be truncated or not a STIX bundle`);
+    throw new BundleError(file, `is not valid JSON (${describeJsonError(error, text)}); the file may be truncated or not a STIX bundle`);
   }
-  return parseBundleJson(absolute, json, contentHash);
+  return parseBundleJson(file, json, contentHash);
 }
 
 export function parseBundleJson(file: string, json: unknown, contentHash: string): RawBundle {
@@ -131,7 +205,7 @@ const RELEASES: [string, string][] = [
 function detectVersion(file: string, objects: StixObject[]): Pick<BundleInfo, 'version' | 'versionSource'> {
   const collection = objects.find((o) => o.type === 'x-mitre-collection');
   if (collection && typeof collection.x_mitre_version === 'string') return { version: collection.x_mitre_version, versionSource: 'collection' };
-  const fromName = /(?:^|[-_ v])(\d{1,2}\.\d{1,2})(?:\.json)?$/i.exec(path.basename(file).replace(/\.json$/i, ''));
+  const fromName = /(?:^|[-_ v])(\d{1,2}\.\d{1,2})$/i.exec(path.basename(file).replace(/\.gz$/i, '').replace(/\.json$/i, ''));
   if (fromName) return { version: fromName[1], versionSource: 'file name' };
   let latest = '';
   for (const object of objects) {
@@ -151,6 +225,14 @@ function describeFsError(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   if (code === 'EISDIR') return 'is a directory, not a STIX bundle file';
   return `cannot be read (${(error as Error).message})`;
+}
+
+function describeGzipError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test((error as Error).message)) return 'is a truncated gzip file (the compressed data ends early); download or copy it again';
+  if (code === 'Z_DATA_ERROR') return `is not valid gzip data (${(error as Error).message}); the file is damaged`;
+  if (code === 'ERR_BUFFER_TOO_LARGE') return `decompresses to more than ${MAX_BUNDLE_BYTES / 1048576} MB, larger than any ATT&CK bundle`;
+  return describeFsError(error);
 }
 
 function describeJsonError(error: unknown, text: string): string {

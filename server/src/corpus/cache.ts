@@ -8,6 +8,11 @@
 // Like git's index, the input check is two-tier: an input whose size, mtime and inode are unchanged
 // is taken as unchanged (hashing a 37 MB bundle costs more than loading the cache); any stat change
 // re-hashes the content. `verifyInputs` re-hashes every input and is run off the start-up path.
+//
+// A prebuilt cache (`npm run package` builds one from the embedded bundles, read-only in the
+// extension) names its inputs by file name and size only: an install gives the files a new mtime
+// and inode, and the cache ships together with its bundles. Its content hashes are verified off the
+// start-up path like any other.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,6 +57,13 @@ export function cacheFileFor(cacheDir: string, bundlePaths: readonly string[]): 
   return path.join(cacheDir, `corpus-${slot}.json`);
 }
 
+/** The prebuilt cache of a set of bundles, keyed by their file names (where they live is unknown
+ *  until the extension is installed). */
+export function prebuiltCacheFileFor(cacheDir: string, bundlePaths: readonly string[]): string {
+  const slot = hashBytes(bundlePaths.map((p) => path.basename(p)).join('\n')).slice(0, 16);
+  return path.join(cacheDir, `corpus-${slot}.json`);
+}
+
 export function statInput(file: string, contentHash: string): CacheInput {
   const stat = statSync(file);
   return { path: path.resolve(file), size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, contentHash };
@@ -59,8 +71,14 @@ export function statInput(file: string, contentHash: string): CacheInput {
 
 const NEWLINE = 10;
 
-/** `verifyContent` re-hashes every input even when its stat is unchanged. */
-export function readCache(cacheFile: string, bundlePaths: readonly string[], verifyContent = false): CacheRead {
+export interface CacheReadOptions {
+  /** Re-hash every input even when its stat is unchanged. */
+  verifyContent?: boolean;
+  /** A prebuilt cache: inputs are matched by file name and size, not by path, mtime and inode. */
+  prebuilt?: boolean;
+}
+
+export function readCache(cacheFile: string, bundlePaths: readonly string[], options: CacheReadOptions = {}): CacheRead {
   let bytes: Buffer;
   try {
     bytes = readFileSync(cacheFile);
@@ -78,18 +96,21 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], ver
   }
   if (header.format !== CACHE_FORMAT) return { hit: false, reason: 'format' };
   const wanted = bundlePaths.map((p) => path.resolve(p));
-  if (header.inputs?.length !== wanted.length || header.inputs.some((input, i) => input.path !== wanted[i])) {
+  const named = (file: string) => (options.prebuilt ? path.basename(file) : file);
+  if (header.inputs?.length !== wanted.length || header.inputs.some((input, i) => input.path !== named(wanted[i]))) {
     return { hit: false, reason: 'inputs' };
   }
-  for (const input of header.inputs) {
+  const inputs: CacheInput[] = [];
+  for (const [i, input] of header.inputs.entries()) {
     let stat;
     try {
-      stat = statSync(input.path);
+      stat = statSync(wanted[i]);
     } catch {
-      return { hit: false, reason: 'changed', detail: `${input.path} is gone` };
+      return { hit: false, reason: 'changed', detail: `${wanted[i]} is gone` };
     }
-    if (!verifyContent && stat.size === input.size && stat.mtimeMs === input.mtimeMs && stat.ino === input.ino) continue;
-    if (hashBytes(readFileSync(input.path)) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${input.path} changed` };
+    const unchanged = stat.size === input.size && (options.prebuilt || (stat.mtimeMs === input.mtimeMs && stat.ino === input.ino));
+    if ((options.verifyContent || !unchanged) && hashBytes(readFileSync(wanted[i])) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${wanted[i]} changed` };
+    inputs.push({ path: wanted[i], size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, contentHash: input.contentHash });
   }
   if (hashBytes(bytes.subarray(headerEnd + 1, structureEnd)) !== header.structureHash) return { hit: false, reason: 'corrupt', detail: 'structure hash mismatch' };
   let data: CorpusData;
@@ -99,6 +120,7 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], ver
     return { hit: false, reason: 'corrupt', detail: 'structure is not JSON' };
   }
   data.objects.forEach((object, index) => (object.index = index));
+  if (options.prebuilt) relocateBundles(data, header.inputs.map((input) => input.path), wanted);
   // The texts (60 % of the file) are hashed and parsed only when a description is first needed.
   const loadTexts = () => {
     const section = bytes.subarray(structureEnd + 1);
@@ -109,7 +131,20 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], ver
       return undefined;
     }
   };
-  return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs: header.inputs };
+  return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs };
+}
+
+/** Rewrites the bundle paths a corpus names (its bundles, its warnings) from `from[i]` to `to[i]`:
+ *  a prebuilt cache names its bundles by file name, never by a path of the machine that built it. */
+export function relocateBundles(data: CorpusData, from: readonly string[], to: readonly string[]): void {
+  const moved = (text: string) => from.reduce((result, old, i) => result.split(old).join(to[i]), text);
+  data.bundles = data.bundles.map((bundle) => ({ ...bundle, path: to[from.indexOf(bundle.path)] ?? moved(bundle.path) }));
+  data.warnings = data.warnings.map((warning) => ({ file: to[from.indexOf(warning.file)] ?? moved(warning.file), problem: moved(warning.problem) }));
+}
+
+/** A prebuilt cache's inputs: file names and sizes, with the content hashes verified later. */
+export function prebuiltInputs(inputs: readonly CacheInput[]): CacheInput[] {
+  return inputs.map((input) => ({ path: path.basename(input.path), size: input.size, mtimeMs: 0, ino: 0, contentHash: input.contentHash }));
 }
 
 /** Writes atomically (temp file + rename) so a crash never leaves a half-written cache behind. */
