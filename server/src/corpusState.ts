@@ -30,8 +30,31 @@ export class CorpusState {
   /** Counts load calls: a load that finishes after a newer one started is dropped. */
   private generation = 0;
   private resolution: StixPathResolution | undefined;
+  /** Callers waiting for a load in progress to finish (or fail). */
+  private waiters: (() => void)[] = [];
+  private settledOnce = false;
 
   constructor(private readonly options: CorpusStateOptions) {}
+
+  /** No load has finished or failed yet: diagnostics computed now would be empty, not true. */
+  get firstLoadPending(): boolean {
+    return !this.settledOnce;
+  }
+
+  /** Resolves once no load is in progress — at once when none is, after `timeoutMs` at the latest
+   *  (a request then answers as without a corpus). Requests that arrive right after start (before
+   *  the settings round trip has loaded the corpus) wait here instead of answering null. */
+  whenSettled(timeoutMs: number): Promise<void> {
+    if (this.currentStatus.state !== 'loading') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
 
   get current(): Corpus | undefined {
     return this.corpus;
@@ -126,6 +149,12 @@ export class CorpusState {
 
   private setStatus(status: CorpusStatus): CorpusStatus {
     this.currentStatus = status;
+    if (status.state !== 'loading') {
+      this.settledOnce = true;
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const done of waiters) done();
+    }
     this.options.onStatus(status);
     return status;
   }

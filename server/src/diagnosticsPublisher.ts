@@ -72,7 +72,9 @@ export class DiagnosticsPublisher {
 
   /** An open document changed: pushed at once (with its version); pulled by the client otherwise. */
   documentChanged(document: TextDocument): void {
-    if (this.pushSink) {
+    // Before the first corpus load has finished, diagnostics would be empty, not true: the flush
+    // after the load (contextChanged) sends them.
+    if (this.pushSink && !this.state.corpusPending()) {
       const report = this.cache.reportOf(this.state.rules.get(document));
       this.pushSink.view.record(report);
       void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: report.diagnostics });
@@ -106,8 +108,9 @@ export class DiagnosticsPublisher {
     this.schedule();
   }
 
-  /** textDocument/diagnostic. */
-  documentReport(params: DocumentDiagnosticParams): DocumentDiagnosticReport {
+  /** textDocument/diagnostic: answered once the corpus load in progress has finished. */
+  async documentReport(params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
+    await this.state.corpusSettled();
     const report = this.reportFor(params.textDocument.uri) ?? { resultId: EMPTY_RESULT_ID, diagnostics: [] };
     if (params.previousResultId === report.resultId) return { kind: 'unchanged', resultId: report.resultId };
     return { kind: 'full', resultId: report.resultId, items: report.diagnostics };
@@ -215,7 +218,7 @@ export class DiagnosticsPublisher {
   }
 
   private schedule(): void {
-    if (this.timer || this.flushing) return;
+    if (this.timer || this.flushing || this.state.corpusPending()) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();

@@ -52,6 +52,11 @@ export interface ServerState {
   /** The coverage filter the client last set: what coverage answers without a filter of their own use. */
   coverageFilter: CoverageFilter;
   corpus(): Corpus | undefined;
+  /** Resolves once no corpus load is in progress (bounded): requests wait for the corpus instead of
+   *  answering as without one while it loads. */
+  corpusSettled(): Promise<void>;
+  /** No corpus load has finished or failed yet. */
+  corpusPending(): boolean;
   settings(): Settings;
   logSources(): LogSourceContext;
 }
@@ -59,7 +64,8 @@ export interface ServerState {
 export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {
   const documentOf = (uri: string) => state.documents.get(uri);
 
-  connection.onHover((params) => {
+  connection.onHover(async (params) => {
+    await state.corpusSettled();
     const document = documentOf(params.textDocument.uri);
     if (!document) return null;
     const corpus = state.corpus();
@@ -77,7 +83,8 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
     });
   });
 
-  connection.onCompletion((params) => {
+  connection.onCompletion(async (params) => {
+    await state.corpusSettled();
     const document = documentOf(params.textDocument.uri);
     if (!document) return null;
     const corpus = state.corpus();
@@ -93,12 +100,14 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
     });
   });
 
-  connection.onCompletionResolve((item) => {
+  connection.onCompletionResolve(async (item) => {
+    await state.corpusSettled();
     const corpus = state.corpus();
     return resolveCompletion(item, corpus, (object) => factsToMarkdown(factsOf(corpus!, object), { versionLabel: corpus!.versionLabel, brief: true }));
   });
 
-  connection.onCodeAction((params: CodeActionParams) => {
+  connection.onCodeAction(async (params: CodeActionParams) => {
+    await state.corpusSettled();
     const document = documentOf(params.textDocument.uri);
     if (!document) return [];
     return codeActions({
@@ -111,12 +120,16 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
     });
   });
 
-  connection.onDocumentLinks((params) => {
+  connection.onDocumentLinks(async (params) => {
+    await state.corpusSettled();
     const document = documentOf(params.textDocument.uri);
     return document ? documentLinks(state.rules.get(document), state.corpus()) : [];
   });
 
-  connection.onWorkspaceSymbol((params) => workspaceSymbols(params.query, state.corpus(), state.workspace.index));
+  connection.onWorkspaceSymbol(async (params) => {
+    await state.corpusSettled();
+    return workspaceSymbols(params.query, state.corpus(), state.workspace.index);
+  });
 
   // Announced in the capabilities only to clients that pull (see server.ts).
   connection.languages.diagnostics.on((params) => diagnostics.documentReport(params));
@@ -141,33 +154,42 @@ export function registerCoverageHandlers(connection: Connection, state: ServerSt
   connection.onNotification(CoverageFilterNotification.type, ({ filter }) => {
     state.coverageFilter = filter ?? {};
   });
-  connection.onRequest(CoverageTreeRequest.type, ({ filter }) => {
+  connection.onRequest(CoverageTreeRequest.type, async ({ filter }) => {
+    await state.corpusSettled();
     const model = modelFor(filter);
     return model ? coverageTree(model, index, filterOf(filter)) : null;
   });
-  connection.onRequest(TechniqueRulesRequest.type, ({ id, filter }) => techniqueRules(index, id, filterOf(filter)));
-  connection.onRequest(CoverageSummaryRequest.type, ({ filter }) => {
+  connection.onRequest(TechniqueRulesRequest.type, async ({ id, filter }) => {
+    await state.corpusSettled();
+    return techniqueRules(index, id, filterOf(filter));
+  });
+  connection.onRequest(CoverageSummaryRequest.type, async ({ filter }) => {
+    await state.corpusSettled();
     const model = modelFor(filter);
     return model ? coverageSummary(model) : null;
   });
-  connection.onRequest(TechniquePanelRequest.type, ({ id, filter }) => {
+  connection.onRequest(TechniquePanelRequest.type, async ({ id, filter }) => {
+    await state.corpusSettled();
     const corpus = state.corpus();
     const model = modelFor(filter);
     const object = technique(id);
     if (!corpus || !model || !object) return null;
     return techniquePanel({ corpus, model, index, components: state.components, componentsOf: state.logSources().ruleComponents }, object);
   });
-  connection.onRequest(NewRuleRequest.type, ({ techniqueId, component, format }) => {
+  connection.onRequest(NewRuleRequest.type, async ({ techniqueId, component, format }) => {
+    await state.corpusSettled();
     const corpus = state.corpus();
     const object = technique(techniqueId);
     if (!corpus || !object) return null;
     return newRuleTemplate(corpus, object, { component, format: format as RuleFormat | undefined, componentsOf: state.logSources().componentsOfSource });
   });
-  connection.onRequest(NavigatorLayerRequest.type, ({ filter, maxScore }) => {
+  connection.onRequest(NavigatorLayerRequest.type, async ({ filter, maxScore }) => {
+    await state.corpusSettled();
     const model = modelFor(filter);
     return model ? navigatorLayer(model, { maxScore }) : null;
   });
-  connection.onRequest(SearchRequest.type, ({ query, kinds, limit }) => {
+  connection.onRequest(SearchRequest.type, async ({ query, kinds, limit }) => {
+    await state.corpusSettled();
     const corpus = state.corpus();
     if (!corpus) return [];
     return corpus.find(query, { kinds: kinds as ObjectKind[] | undefined, limit: limit ?? 50 }).map(({ object }) => ({

@@ -33,6 +33,9 @@ import { CoverageModelCache } from './workspace/coverageModel';
 import { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { WorkspaceService } from './workspace/workspaceService';
 
+/** How long a request arriving while the corpus loads waits for it before answering without it. */
+const CORPUS_WAIT_MS = 10_000;
+
 export interface ServerOptions {
   /** Directory of the running server bundle (dist/), for the packaged and development bundle paths. */
   distDir?: string;
@@ -71,6 +74,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     coverageFilter: {},
     logSourceTable: new LogSourceTableFile(options.distDir ? path.resolve(options.distDir, '..') : undefined),
     corpus: () => corpusState?.current,
+    corpusSettled: () => corpusState?.whenSettled(CORPUS_WAIT_MS) ?? Promise.resolve(),
+    corpusPending: () => corpusState?.firstLoadPending ?? true,
     settings: () => settings,
     logSources: () => logSources,
   };
