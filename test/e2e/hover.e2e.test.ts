@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { clickInText, copyWorkspace, languageServerPids, openFile, screenshot, type Session, showHover, startSession, waitForCorpus } from './codeServer';
+import { clickInText, copyWorkspace, languageServerPids, openFile, runCommand, screenshot, type Session, showHover, startSession, waitForCorpus } from './codeServer';
 
 describe('e2e: hover in code-server', () => {
   let session: Session;
@@ -39,6 +39,8 @@ describe('e2e: hover in code-server', () => {
 
   test('kill -9 the language server: the client restarts it, says so once, and hover comes back', async (t) => {
     const { page } = session;
+    // The panel opened by the previous test is beside the editor: start from one editor group.
+    await runCommand(page, 'View: Close All Editor Groups');
     const [first] = languageServerPids(session);
     assert.ok(first, 'a language server runs');
     const killed = Date.now();
