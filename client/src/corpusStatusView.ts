@@ -42,7 +42,9 @@ export class CorpusStatusView implements vscode.Disposable {
         this.item.text = `$(shield) ${status.versionLabel}`;
         this.item.tooltip = vscode.l10n.t('TTP Lens: {0} from {1} ({2}). Click to switch releases or download a newer one.', status.versionLabel ?? '', status.bundles?.map((b) => b.path).join(', ') ?? '', status.from ?? '');
         this.item.command = SWITCH_RELEASE_COMMAND;
-        this.lastError = undefined;
+        // A reload that failed while a good corpus stays in use: said once, the corpus unchanged.
+        if (status.error) this.reportKept(status);
+        else this.lastError = undefined;
         this.reportWarnings(status);
         break;
       case 'failed':
@@ -68,6 +70,17 @@ export class CorpusStatusView implements vscode.Disposable {
       if (action === choose) void vscode.commands.executeCommand(CHOOSE_BUNDLE_COMMAND);
       if (action === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ttpLens.attack.stixPath');
     });
+  }
+
+  private reportKept(status: CorpusStatus): void {
+    const error = status.error!;
+    const key = `${error.file}\u0000${error.problem}`;
+    if (key === this.lastError) return;
+    this.lastError = key;
+    const output = 'Show Output';
+    void vscode.window
+      .showWarningMessage(`TTP Lens could not load the ATT&CK bundle ${error.file}: it ${error.problem}. TTP Lens keeps using ${status.versionLabel} until a bundle loads.`, output)
+      .then((action) => action === output && this.output.show());
   }
 
   private reportWarnings(status: CorpusStatus): void {

@@ -1,5 +1,6 @@
 // The server's corpus lifecycle: resolve the bundle path(s), load (cache first), report status,
 // and re-verify the cache's inputs by content hash once the server is idle.
+import { type FSWatcher, watch } from 'node:fs';
 import { BundleError } from './corpus/bundleFile';
 import { verifyInputs } from './corpus/cache';
 import type { Corpus } from './corpus/corpus';
@@ -13,13 +14,21 @@ export interface CorpusStateOptions {
   onStatus: (status: CorpusStatus) => void;
   /** Delay before re-hashing the bundle behind a cache hit; 0 disables the check (tests). */
   verifyDelayMs?: number;
+  /** Watch configured bundle files and reload them when they change (default true). */
+  watchBundles?: boolean;
 }
+
+/** A changed bundle is reloaded once it has not changed for this long (a copy in progress). */
+const BUNDLE_QUIET_MS = 1000;
 
 export interface LoadRequest {
   /** Re-hash the bundles instead of trusting their file stat. */
   verifyContent?: boolean;
   /** Keep the current corpus when the new bundles fail to load. */
   keepOnFailure?: boolean;
+  /** With keepOnFailure: put the failure in the status (the client says it once), for loads no user
+   *  action waits on (a setting or a bundle file changed). */
+  announceFailure?: boolean;
 }
 
 export class CorpusState {
@@ -30,6 +39,8 @@ export class CorpusState {
   /** Counts load calls: a load that finishes after a newer one started is dropped. */
   private generation = 0;
   private resolution: StixPathResolution | undefined;
+  private watchers: FSWatcher[] = [];
+  private changeTimer: NodeJS.Timeout | undefined;
   /** Callers waiting for a load in progress to finish (or fail). */
   private waiters: (() => void)[] = [];
   private settledOnce = false;
@@ -73,7 +84,7 @@ export class CorpusState {
    *  or, with `keepOnFailure` (switching releases), the previous corpus and status kept and the
    *  failure only returned. */
   async load(sources: StixPathSources, options: LoadRequest = {}): Promise<CorpusStatus> {
-    const { verifyContent = false, keepOnFailure = false } = options;
+    const { verifyContent = false, keepOnFailure = false, announceFailure = false } = options;
     const generation = ++this.generation;
     const previous = { sources: this.lastSources, status: this.currentStatus, resolution: this.resolution };
     this.lastSources = sources;
@@ -86,7 +97,8 @@ export class CorpusState {
       this.lastSources = previous.sources;
       this.resolution = previous.resolution;
       this.options.log(`ATT&CK bundle: ${error.file} ${error.problem}; the previous release stays in use`);
-      this.setStatus(previous.status);
+      this.setStatus(announceFailure && previous.status.state === 'ready' ? { ...previous.status, error } : previous.status);
+      this.watchBundles(sources, resolution);
       return { state: 'failed', error };
     };
     if (!resolution.ok) return fail({ file: resolution.file, problem: resolution.problem, from: resolution.from });
@@ -114,6 +126,7 @@ export class CorpusState {
     if (load.cacheWriteError) this.options.log(load.cacheWriteError);
     for (const warning of data.warnings) this.options.log(`Warning: ${warning.file}: ${warning.problem}`);
     if (load.source === 'cache' && this.options.verifyDelayMs !== 0) this.scheduleVerify(load);
+    this.watchBundles(sources, resolution);
     return this.setStatus({
       state: 'ready',
       versionLabel: load.corpus.versionLabel,
@@ -127,6 +140,37 @@ export class CorpusState {
 
   dispose(): void {
     clearTimeout(this.verifyTimer);
+    clearTimeout(this.changeTimer);
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+  }
+
+  /** Watches the configured bundle files (the embedded ones never change): a replaced or edited
+   *  bundle is reloaded once it has been quiet for a moment, and a broken one leaves the previous
+   *  corpus in use — so a bundle being copied in, truncated for a while, costs one message, not a
+   *  loop. Re-armed after every load: an atomic replace ends the watch on the old file. */
+  private watchBundles(sources: StixPathSources, resolution: StixPathResolution): void {
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+    if (!resolution.ok || this.options.watchBundles === false) return;
+    const embedded = new Set((resolution.releases ?? []).filter((r) => r.source === 'embedded').map((r) => r.path));
+    for (const file of resolution.paths) {
+      if (embedded.has(file)) continue;
+      try {
+        const watcher = watch(file, { persistent: false }, () => {
+          clearTimeout(this.changeTimer);
+          this.changeTimer = setTimeout(() => {
+            this.options.log(`The ATT&CK bundle ${file} changed on disk; reloading it.`);
+            void this.load(sources, { verifyContent: true, keepOnFailure: true, announceFailure: true });
+          }, BUNDLE_QUIET_MS);
+          this.changeTimer.unref();
+        });
+        watcher.on('error', () => watcher.close());
+        this.watchers.push(watcher);
+      } catch (error) {
+        this.options.log(`Cannot watch ${file} for changes: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** A cache hit trusted the bundles' stat; re-hash their content when idle, and reload if it differs. */

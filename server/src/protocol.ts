@@ -23,7 +23,8 @@ export interface CorpusStatus {
   /** 'cache' when the corpus came from the cache. */
   source?: 'cache' | 'bundle';
   millis?: number;
-  /** When failed: the file and what is wrong with it. */
+  /** When failed: the file and what is wrong with it. When ready: a reload that failed while this
+   *  corpus stayed in use. */
   error?: { file: string; problem: string; from: string };
   /** Problems that did not stop the load (dangling references, ID clashes across bundles). */
   warnings?: { file: string; problem: string }[];

@@ -104,7 +104,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     domains: hasConfigurationCapability ? settings.attack.domains : (initOptions.attack?.domains ?? settings.attack.domains),
     releases: releases(),
   });
-  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), { verifyContent });
+  // A reload (settings changed, Reload command) keeps the corpus in use when the new bundle fails,
+  // and says why once; the first load has nothing to keep.
+  const loadCorpus = (verifyContent = false) => corpusState!.load(stixSources(), { verifyContent, keepOnFailure: true, announceFailure: true });
   /** What decides which bundles are loaded. */
   const corpusKey = () => JSON.stringify([settings.attack.stixPath, settings.attack.domains]);
 

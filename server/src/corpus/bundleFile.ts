@@ -36,6 +36,16 @@ export interface RawBundle {
 }
 
 const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
+/** How much of a large file is read before deciding whether it can be a STIX bundle at all. */
+const SNIFF_BYTES = 1024 * 1024;
+
+/** Why the first megabyte of a file shows it is no STIX bundle (every bundle starts with an object
+ *  whose "type" is "bundle" and whose "objects" start early), or undefined when it may be one. */
+export function notABundleHead(head: string): string | undefined {
+  if (!/^\uFEFF?\s*\{/.test(head)) return 'is not a STIX bundle: it does not start with a JSON object (read stopped after its first megabyte)';
+  if (!/"type"\s*:\s*"bundle"/.test(head) && !/"objects"\s*:\s*\[/.test(head)) return 'is a large JSON file but not a STIX bundle: its first megabyte has neither "type": "bundle" nor an "objects" array (read stopped there)';
+  return undefined;
+}
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads a bundle file, plain JSON or gzip-compressed (`.json.gz`, or any file that starts with
@@ -114,11 +124,19 @@ async function readText(file: string, gzip: boolean): Promise<{ text: string; co
       yield chunk;
     }
   }
+  let sniffed = false;
   const collect = async (text: AsyncIterable<Buffer>) => {
     for await (const chunk of text) {
       textBytes += chunk.length;
       if (textBytes > MAX_BUNDLE_BYTES) throw new BundleError(file, `decompresses to more than ${MAX_BUNDLE_BYTES / 1048576} MB, larger than any ATT&CK bundle`);
       parts.push(decoder.write(chunk));
+      // A huge file that is no bundle (a database dump, another JSON) is refused after its first
+      // megabyte instead of being read and parsed whole.
+      if (!sniffed && textBytes >= SNIFF_BYTES) {
+        sniffed = true;
+        const problem = notABundleHead(parts.join(''));
+        if (problem) throw new BundleError(file, problem);
+      }
     }
   };
   const source = createReadStream(file, { highWaterMark: 1 << 20 });
