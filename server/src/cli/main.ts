@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
 import { type CliCommand, UsageError } from './command';
 import { coverageCommand } from './coverage';
+import { diffCommand } from './diff';
+import { migrateCommand } from './migrate';
 import { searchCommand } from './search';
 import { showCommand } from './show';
 
-const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand];
+const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, diffCommand, migrateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;
