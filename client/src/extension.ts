@@ -8,6 +8,7 @@ import { CoverageStatusBar } from './coverageStatusBar';
 import { CoverageTreeProvider } from './coverageTree';
 import { CorpusStatusView } from './corpusStatusView';
 import { createLanguageClient } from './languageClient';
+import { registerReleaseCommands } from './releaseCommands';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -23,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     ...registerCommands(client, output, (id, section) => panels.show(id, true, section), () => filter.value),
     ...registerFilterCommands(filter, () => tree.current?.choices),
+    ...registerReleaseCommands(client, output),
   );
   context.subscriptions.push({ dispose: () => void client.stop() });
 

@@ -16,6 +16,7 @@ import type { LogSourceContext } from './features/logSourceContext';
 import { factsToMarkdown } from './features/objectMarkdown';
 import { workspaceSymbols } from './features/symbols';
 import { newRuleTemplate } from './features/newRule';
+import type { TargetFor } from './features/targetChecks';
 import { techniquePanel } from './features/techniquePanel';
 import { workspaceLines } from './features/workspaceLines';
 import type { RuleFormat } from './formats/model';
@@ -50,6 +51,8 @@ export interface ServerState {
   corpus(): Corpus | undefined;
   settings(): Settings;
   logSources(): LogSourceContext;
+  /** The ATT&CK release each rule format's SIEM supports (`ttpLens.targets`). */
+  targetFor?: TargetFor;
 }
 
 export class DiagnosticsPublisher {
@@ -71,6 +74,7 @@ export class DiagnosticsPublisher {
       settings: this.state.settings(),
       ruleComponents: logSources.ruleComponents,
       observability: corpus ? logSources.observability(corpus) : undefined,
+      targetFor: this.state.targetFor,
     });
     this.latest.set(document.uri, { version: document.version, diagnostics });
     return diagnostics;

@@ -26,6 +26,7 @@ import { excludeGlobs } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
 import { CoverageModelCache } from './workspace/coverageModel';
 import { WorkspaceService } from './workspace/workspaceService';
+import { ReleaseService } from './releaseService';
 
 export interface ServerOptions {
   /** Directory of the running server bundle (dist/), for the packaged and development bundle paths. */
@@ -66,6 +67,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     logSources: () => logSources,
   };
   const diagnostics = new DiagnosticsPublisher(connection, state);
+  // Release diff, migration and per-SIEM target releases; its cache directory is set at initialize.
+  let releases: ReleaseService | undefined;
+  state.targetFor = (format) => releases?.targetFor(format);
 
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange((change) => {
@@ -101,9 +105,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       log: (message) => connection.console.log(message),
       onStatus: (status) => {
         void connection.sendNotification(CorpusStatusNotification.type, status);
+        releases?.forgetTargets();
         if (status.state !== 'loading') diagnostics.republishAll();
       },
     });
+    releases = new ReleaseService({
+      corpus: () => corpusState?.current,
+      settings: () => settings,
+      index: workspace.index,
+      documents,
+      rules,
+      folders: () => folders,
+      distDir: options.distDir,
+      cacheDir: initOptions.cacheDir ?? (process.env.TTPLENS_NO_CACHE ? false : defaultCacheDir()),
+      log: (message) => connection.console.log(message),
+      onTargetsChanged: () => diagnostics.republishAll(),
+    });
+    releases.register(connection);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -162,6 +180,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (hasConfigurationCapability) await pullSettings();
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
     applySettings();
+    releases?.forgetTargets();
     rules.clear();
     if (JSON.stringify(settings.attack.stixPath) !== previousPath) loadCorpus();
     else diagnostics.republishAll();
