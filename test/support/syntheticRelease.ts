@@ -11,9 +11,11 @@
 //  - T1562 itself revoked by both T1685 and T1686: two revoked-by relationships, a split with two
 //    successors that a migration must not decide alone.
 // Loading a real v19 bundle later needs no code change: the product reads only what a bundle says.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { StixObject } from '../../server/src/corpus/bundleFile';
+import type { Corpus } from '../../server/src/corpus/corpus';
+import { loadCorpus } from '../../server/src/corpus/load';
 import { BUNDLE_18, requireShared } from './paths';
 import { tempDir } from './temp';
 
@@ -194,4 +196,22 @@ export function writeSyntheticRelease(directory = tempDir('ttplens-synthetic-'))
   const file = path.join(directory, SYNTHETIC_FILE_NAME);
   writeFileSync(file, JSON.stringify(syntheticReleaseBundle()));
   return file;
+}
+
+let written: string | undefined;
+/** The synthetic release as a bundle file, written once per test process (in a temp dir that also
+ *  links v18.1's bundle, so "18.1" is found next to it by version). */
+export function syntheticReleaseFile(): string {
+  if (!written) {
+    const directory = tempDir('ttplens-synthetic-');
+    symlinkSync(requireShared(BUNDLE_18), path.join(directory, 'enterprise-attack-18.1.json'));
+    written = writeSyntheticRelease(directory);
+  }
+  return written;
+}
+
+let loaded: Corpus | undefined;
+/** The synthetic release's corpus (built without the on-disk cache), once per test process. */
+export function syntheticCorpus(): Corpus {
+  return (loaded ??= loadCorpus([syntheticReleaseFile()], { cacheDir: false }).corpus);
 }

@@ -359,36 +359,46 @@ class Migration {
     const tacticsKnownInB = tactics.every((s) => s.after);
     const taggedInA = new Set(tactics.map((s) => s.before?.id).filter((id): id is string => !!id));
 
-    // A technique none of whose tactics in B is tagged gets one — when a tag covered it in A: what
-    // A did not cover (or did not know) is not the release's doing.
+    const add = (technique: AttackObject, origin: TacticState | undefined, candidates: AttackObject[], why: (tactic: AttackObject) => string, range: Range) => {
+      const chosen = this.choice(technique.id, 'tactic')?.filter((x) => byId(candidates, x.id));
+      const picks = candidates.length === 1 ? candidates : chosen?.length ? chosen : undefined;
+      if (!picks) {
+        this.ask({
+          key: technique.id,
+          kind: 'tactic',
+          subject: technique,
+          options: candidates,
+          range,
+          message: `${label(technique)} belongs to ${candidates.map((c) => c.name).join(' and ')} in ${b}: under which tactic does this rule detect it?`,
+        });
+        return;
+      }
+      for (const tactic of picks) if (!additions.has(tactic.id)) additions.set(tactic.id, { tactic, origin, why: `${why(tactic)}${picks === chosen ? ' (as chosen)' : ''}` });
+    };
     if (tacticsKnownInB) {
+      // A technique filed under a tag in A that B moves elsewhere takes the tag with it:
+      // attack.defense-evasion → attack.stealth and/or attack.defense-impairment.
+      for (const s of tactics) {
+        if (!s.before || !s.after) continue;
+        for (const t of this.techniques) {
+          if (!live(t.before) || !byId(tacticsOf(this.a, t.before), s.before.id)) continue;
+          for (const technique of t.after ?? []) {
+            if (byId(tacticsOf(this.b, technique), s.after.id)) continue;
+            const targets = this.carriedTargets(t, technique);
+            if (targets.some((x) => tagged().has(x.id))) continue;
+            add(technique, s, targets, (tactic) => `${label(technique)} moved from ${s.before!.name} to ${tactic.name} in ${b}`, t.reference.range);
+          }
+        }
+      }
+      // A technique a tag covered in A that no tag covers in B gets one (what A did not cover, or
+      // did not know, is not the release's doing).
       for (const t of this.techniques) {
         for (const technique of t.after ?? []) {
           const inB = tacticsOf(this.b, technique);
           if (!inB.length || inB.some((x) => tagged().has(x.id) || additions.has(x.id))) continue;
           const inA = live(t.before) ? tacticsOf(this.a, t.before) : [];
           if (!inA.some((x) => taggedInA.has(x.id))) continue;
-          // The tags it was filed under in A that B no longer gives it, and the tactics it gained.
-          const origins = tactics.filter((s) => s.before && byId(inA, s.before.id) && s.after && !byId(inB, s.after.id));
-          const gained = inB.filter((x) => !byId(inA, x.id));
-          const candidates = gained.length && origins.length ? gained : inB;
-          const chosen = this.choice(technique.id, 'tactic');
-          const picks = candidates.length === 1 ? candidates : chosen;
-          if (!picks) {
-            this.ask({
-              key: technique.id,
-              kind: 'tactic',
-              subject: technique,
-              options: candidates,
-              range: t.reference.range,
-              message: `${label(technique)} belongs to ${candidates.map((c) => c.name).join(' or ')} in ${b} and this rule tags none of them: which tactic does the rule detect?`,
-            });
-            continue;
-          }
-          for (const tactic of picks) {
-            const moved = origins.length ? `${label(technique)} moved from ${origins[0].before!.name} to ${tactic.name}` : `${label(technique)} belongs to ${tactic.name}`;
-            additions.set(tactic.id, { tactic, origin: origins[0], why: `${moved} in ${b}${chosen && picks === chosen ? ' (as chosen)' : ''}` });
-          }
+          add(technique, undefined, this.carriedTargets(t, technique), (tactic) => `${label(technique)} belongs to ${tactic.name} in ${b}`, t.reference.range);
         }
       }
     }
@@ -440,6 +450,15 @@ class Migration {
     }
   }
 
+  /** Where a technique goes in B when it left a tactic: the tactics it gained (B's minus A's, by
+   *  ID), or all its tactics in B when it gained none or A did not have it. */
+  private carriedTargets(t: TechniqueState, technique: AttackObject): AttackObject[] {
+    const inB = tacticsOf(this.b, technique);
+    const inA = live(t.before) ? tacticsOf(this.a, t.before) : [];
+    const gained = inB.filter((x) => !byId(inA, x.id));
+    return gained.length ? gained : inB;
+  }
+
   private placeAfter(anchor: AttackReference, addition: { tactic: AttackObject; why: string }, placed: Set<string>): void {
     const text = this.tacticText(addition.tactic, anchor.kind === 'tactic' ? anchor : undefined);
     if (this.insertAfter('tactics', anchor, text, `${text} added: ${addition.why}`)) placed.add(addition.tactic.id);
@@ -482,7 +501,7 @@ class Migration {
         }
         continue;
       }
-      const common = tacticsOf(this.b, moved[0].after![0]).filter((x) => moved.every((t) => byId(tacticsOf(this.b, t.after![0]), x.id)));
+      const common = this.carriedTargets(moved[0], moved[0].after![0]).filter((x) => moved.every((t) => byId(this.carriedTargets(t, t.after![0]), x.id)));
       const subject = moved[0].after![0];
       const chosen = this.choice(subject.id, 'tactic')?.filter((x) => byId(common, x.id));
       const target = common.length === 1 ? common[0] : chosen?.length === 1 ? chosen[0] : undefined;
@@ -528,7 +547,7 @@ class Migration {
       const current = key.after;
       const moving = key.items.filter((t) => t.after?.length === 1 && !byId(tacticsOf(this.b, t.after[0]), current.id) && (!live(t.before) || !key.before || byId(tacticsOf(this.a, t.before), key.before.id)));
       const targets = moving.map((t) => {
-        const options = tacticsOf(this.b, t.after![0]);
+        const options = this.carriedTargets(t, t.after![0]);
         const chosen = this.choice(t.after![0].id, 'tactic')?.filter((x) => byId(options, x.id));
         const target = options.length === 1 ? options[0] : chosen?.length === 1 ? chosen[0] : undefined;
         if (!target) this.ask({ key: t.after![0].id, kind: 'tactic', subject: t.after![0], options, range: t.reference.range, message: `${label(t.after![0])} left ${current.name} in ${b} and belongs to ${options.map((o) => o.name).join(' or ')}: under which tactic key does it go?` });
@@ -559,14 +578,18 @@ class Migration {
           return;
         }
         const text = this.rewrittenText(t);
-        this.dropEditsWithin(t.reference.range); // step 1's replacement: the moved line carries it
+        // The moved line keeps what follows the ID (a comment); step 1's replacement travels with it.
+        const rest = this.lines.lineText(t.reference.range.start.line).slice(t.reference.range.end.character);
+        this.dropEditsWithin(t.reference.range);
         if (existing) {
           const last = existing.items.at(-1)?.reference;
-          if (!last || !this.insertAfter('moved', last, text, `${text} filed under ${existing.reference.written}: ${why}`)) return;
+          if (!last) return;
+          const targetPrefix = this.lines.lineText(last.range.start.line).slice(0, last.range.start.character);
+          this.edit('moved', lineInsertionAfter(this.lines, last.range.start.line, `${targetPrefix}${text}${rest}`), `${text} filed under ${existing.reference.written}: ${why}`);
         } else {
           let block = created.get(target.id);
           if (!block) created.set(target.id, (block = { after: key.items.at(-1)!.reference, lines: [], name: tacticNameFor(target, 'xp') }));
-          block.lines.push(`${prefix}${text}`);
+          block.lines.push(`${prefix}${text}${rest}`);
         }
         this.edit('moved', deletion, `${t.reference.written} moved out of ${key.reference.written}: ${why}`);
       });
