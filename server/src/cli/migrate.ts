@@ -80,8 +80,7 @@ Examples:
         ? `--choose ${c.key}=${c.options[0]?.id ?? '…'}${c.options.length > 1 ? ` (or ${c.key}=${c.options.map((o) => o.id).join(',')} for all)` : ''}`
         : `--choose ${c.key}=${c.options[0]?.id ?? '…'}`;
       report.write(`ttp-lens: ambiguous, left unchanged in ${c.files.length} file${c.files.length === 1 ? '' : 's'}: ${c.message} Options: ${c.options.map((o) => `${o.id} ${o.name}`).join('; ')}. Decide with ${hint}\n`);
-      for (const uri of c.files.slice(0, 5)) report.write(`    ${display(uri)}\n`);
-      if (c.files.length > 5) report.write(`    … and ${c.files.length - 5} more\n`);
+      for (const uri of c.files) report.write(`    ${display(uri)}\n`);
     }
     for (const migration of plan.files) {
       for (const u of migration.unresolved) report.write(`ttp-lens: ${display(migration.uri)}:${u.range.start.line + 1}:${u.range.start.character + 1}: not migrated: ${u.message}\n`);
