@@ -47,7 +47,7 @@ export function checkTarget(corpus: Corpus, rule: RuleDocument, target: TargetRe
       const byId = target.corpus.get(object.id);
       const byName = object.kind === 'tactic' && !/^TA\d{4}$/i.test(reference.id) ? findTactic(target.corpus, reference.id)?.tactic : byId;
       if (byId?.kind !== object.kind) message = `${label(object)} is not in ${where}: the SIEM will reject or mis-file it.`;
-      else if (!byName) message = `${reference.written} is not a tactic name in ${where} (there ${object.id} is ${byId.name}): the SIEM will reject or mis-file it.`;
+      else if (!byName) message = `${reference.written} is not a tactic name in ATT&CK v${target.version} (there ${object.id} is ${byId.name}), the release ${FORMAT_LABEL[rule.format]} rules target (ttpLens.targets): the SIEM will reject or mis-file it.`;
     } else if (object.created && target.date && object.created > target.date) {
       message = `${label(object)} was added to ATT&CK after v${target.version} (created ${object.created}; v${target.version} was published ${target.date}), the release ${FORMAT_LABEL[rule.format]} rules target (ttpLens.targets): the SIEM will reject or mis-file it.`;
     }
