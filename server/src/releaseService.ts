@@ -123,7 +123,9 @@ export class ReleaseService {
       if (!b.ok) return b;
       const diff = new ReleaseDiff(a.corpus, b.corpus);
       const { files, counts } = changesForRules(diff, this.options.index.all());
-      const markdown = diffMarkdown({ diff, files, counts, ruleCount: this.options.index.size, display: (uri) => this.display(uri), link: (uri, line) => `${uri}#L${line}` });
+      // The Markdown preview refuses file: links; a path from the workspace root opens the file at the line.
+      const link = (uri: string, line: number) => `/${this.display(uri).split(path.sep).map(encodeURIComponent).join('/')}#L${line}`;
+      const markdown = diffMarkdown({ diff, files, counts, ruleCount: this.options.index.size, display: (uri) => this.display(uri), link });
       const references = Object.values(counts).reduce((sum, c) => sum + (c?.references ?? 0), 0);
       return { ok: true, title: `${diff.from.versionLabel} → ${diff.to.versionLabel}`, markdown, files: files.length, references };
     });
