@@ -1,6 +1,7 @@
-// e2e: "Upgrade Rules to the Loaded ATT&CK Release…" in code-server with the SYNTHETIC v19-like
-// release loaded: pick v18.1, decide the split T1562, and the refactor preview opens with the changes
-// grouped by kind; applying them rewrites the rules. Then "Compare ATT&CK Releases…" opens its report.
+// e2e in code-server with the SYNTHETIC v19-like release loaded and rules written for v18.1:
+// "Compare ATT&CK Releases…" opens its report (links to the lines); "Upgrade Rules to the Loaded
+// ATT&CK Release…" — pick v18.1, decide the split T1562 — opens the refactor preview with the changes
+// grouped by kind, and applying them rewrites the rules.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,25 @@ describe('e2e: upgrading rules to the loaded (SYNTHETIC v19-like) release', need
     await row.click();
   };
 
+  test('Compare ATT&CK Releases opens a Markdown report of what changes for the rules', () => withFailureScreenshot(session.page, 'compare-releases', async () => {
+    const { page } = session;
+    await openFile(page, 'rules/sigma_registry.yml');
+    await waitForCorpus(page, 'ATT&CK v19.0-synthetic');
+    await runCommand(page, 'TTP Lens: Compare ATT&CK Releases');
+    await pick('ATT&CK v18.1');
+    await pick('The loaded release');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('h1', { hasText: 'ATT&CK release changes: ATT&CK v18.1 → ATT&CK v19.0-synthetic' }).waitFor({ timeout: 30000 });
+    const body = await frame.locator('body').innerText();
+    assert.match(body, /In the releases themselves/);
+    assert.match(body, /Tactics renamed/);
+    await screenshot(page, 'compare-releases.png');
+    // Each change links to its line in the rule file.
+    await frame.locator('a', { hasText: 'line 16' }).first().click();
+    await page.locator('.tabs-container .tab.active[aria-label*="sigma_tools.yml"]').first().waitFor({ timeout: 20000 });
+    await page.locator('.statusbar-item', { hasText: 'Ln 16' }).first().waitFor({ timeout: 20000 });
+  }));
+
   test('the refactor preview groups the changes by kind; applying them rewrites the rules', () => withFailureScreenshot(session.page, 'upgrade-rules', async () => {
     const { page } = session;
     await openFile(page, 'rules/sigma_tools.yml');
@@ -54,11 +74,17 @@ describe('e2e: upgrading rules to the loaded (SYNTHETIC v19-like) release', need
     await screenshot(page, 'upgrade-refactor-preview.png');
 
     // The changes need confirmation: check every file of every group (its changes follow), then apply.
+    // Found and clicked in one step: the tree re-renders its rows after each click.
     for (let i = 0; i < 50; i++) {
-      const unchecked = panel.locator('.monaco-list-row input[type="checkbox"]:not(:checked)');
-      if (!(await unchecked.count())) break;
-      await unchecked.first().click();
+      const clicked = await panel.evaluate((element: any) => {
+        const box = element.querySelector('.monaco-list-row input[type="checkbox"]:not(:checked)');
+        box?.click();
+        return !!box;
+      });
+      if (!clicked) break;
+      await page.waitForTimeout(100);
     }
+    assert.equal(await panel.locator('.monaco-list-row input[type="checkbox"]:not(:checked)').count(), 0, 'every change checked');
     await page.locator('.panel .monaco-button', { hasText: 'Apply' }).first().click();
     await panel.waitFor({ state: 'hidden', timeout: 20000 });
     await runCommand(page, 'File: Save All Files');
@@ -67,24 +93,5 @@ describe('e2e: upgrading rules to the loaded (SYNTHETIC v19-like) release', need
     while (!readFileSync(file, 'utf8').includes('attack.t1686') && Date.now() < deadline) await page.waitForTimeout(200);
     assert.match(readFileSync(file, 'utf8'), /- attack\.defense-impairment\n {4}- attack\.t1686\n/);
     assert.match(readFileSync(path.join(workspace, 'rules', 'sigma_tools.yml'), 'utf8'), /- attack\.stealth {3}# the tactic\n {4}- attack\.defense-impairment\n {4}- attack\.t1685 {9}# Disable or Modify Tools\n/);
-  }));
-
-  test('Compare ATT&CK Releases opens a Markdown report of what changes for the rules', () => withFailureScreenshot(session.page, 'compare-releases', async () => {
-    const { page } = session;
-    await openFile(page, 'rules/sigma_registry.yml');
-    await waitForCorpus(page, 'ATT&CK v19.0-synthetic');
-    await runCommand(page, 'TTP Lens: Compare ATT&CK Releases');
-    await pick('ATT&CK v18.1');
-    await pick('The loaded release');
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await frame.locator('h1', { hasText: 'ATT&CK release changes: ATT&CK v18.1 → ATT&CK v19.0-synthetic' }).waitFor({ timeout: 30000 });
-    const body = await frame.locator('body').innerText();
-    assert.match(body, /In the releases themselves/);
-    assert.match(body, /Tactics renamed/);
-    await screenshot(page, 'compare-releases.png');
-    // Each change links to its line in the rule file.
-    await frame.locator('a', { hasText: 'line 16' }).first().click();
-    await page.locator('.tabs-container .tab.active[aria-label*="sigma_tools.yml"]').first().waitFor({ timeout: 20000 });
-    await page.locator('.statusbar-item', { hasText: 'Ln 16' }).first().waitFor({ timeout: 20000 });
   }));
 });
