@@ -75,7 +75,7 @@ export class ReleaseService {
     const target: TargetRelease = { version, date: releaseDate(version), corpus: bundles.ok ? this.corpora.peek(bundles.paths) : undefined };
     if (!target.date && !bundles.ok) this.options.log(`ttpLens.targets.${format}: ATT&CK v${version} has no known release date and its bundle is not available locally, so ttp.target-too-new cannot judge it.`);
     // While the target's bundle loads, its date decides; once loaded, forgetTargets asks again.
-    if (!bundles.ok || target.corpus) memo.set(configured, target);
+    if (!bundles.ok || target.corpus || this.corpora.hasFailed(bundles.paths)) memo.set(configured, target);
     return target;
   };
 

@@ -9,6 +9,7 @@ const KEEP = 3;
 export class ReleaseCorpora {
   private readonly loaded = new Map<string, Corpus>();
   private readonly scheduled = new Set<string>();
+  private readonly failed = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -48,14 +49,15 @@ export class ReleaseCorpora {
         this.open(paths);
         this.options.onLoaded();
       } catch (error) {
+        this.failed.add(key);
         this.options.log(`Could not load ${paths.join(', ')}: ${(error as Error).message}`);
       }
     });
     return undefined;
   }
 
-  clear(): void {
-    this.loaded.clear();
-    this.scheduled.clear();
+  /** Whether a load `peek` scheduled failed (the reason is in the log). */
+  hasFailed(paths: readonly string[]): boolean {
+    return this.failed.has(paths.join('\n'));
   }
 }
