@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { parseWithFormat } from '../../server/src/formats/parse';
 import { ReleaseDiff, tacticsOf } from '../../server/src/releases/releaseDiff';
+import { changesForRule } from '../../server/src/releases/ruleChanges';
 import { compareVersions, normalizeVersion, RELEASE_DATES, releaseDate } from '../../server/src/releases/releaseDates';
 import { corpus17, corpus18 } from '../support/corpora';
 import { needsShared, SHARED } from '../support/paths';
@@ -107,5 +109,29 @@ describe('release diff: ATT&CK v18.1 → the SYNTHETIC v19-like release', needsS
     assert.deepEqual(ids(split.successors), SPLIT_SUCCESSORS);
     // No one successor: the quick-fix may not apply one, and says why.
     assert.equal(syntheticCorpus().revokedSuccessor(syntheticCorpus().get('T1562')!), undefined);
+  });
+});
+
+describe('rule changes: a deprecated data source tagged next to a technique', needsShared, () => {
+  test("names the v18.1 detection strategies that read its components for the rule's technique (raw STIX check)", () => {
+    const rule = parseWithFormat('file:///r.yml', 'title: t\nlogsource:\n    category: process_creation\ndetection:\n    s:\n        a: b\n    condition: s\ntags:\n    - attack.ds0009\n    - attack.t1059.001\n', 'sigma');
+    const change = changesForRule(new ReleaseDiff(corpus17(), corpus18()), rule).find((c) => c.kind === 'data-source-deprecated')!;
+    // Independently, from v18.1's raw objects: strategies that detect T1059.001 through an analytic
+    // reading one of the components that carry on DS0009's.
+    type Raw = { type: string; id: string; name: string; source_ref?: string; target_ref?: string; relationship_type?: string; x_mitre_analytic_refs?: string[]; x_mitre_log_source_references?: { x_mitre_data_component_ref: string }[]; external_references?: { source_name: string; external_id?: string }[] };
+    const objects = (JSON.parse(readFileSync(path.join(SHARED, 'attack', 'enterprise-attack-18.1.json'), 'utf8')) as { objects: Raw[] }).objects;
+    const byStix = new Map(objects.map((o) => [o.id, o]));
+    const attackId = (o: Raw) => o.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
+    const technique = objects.find((o) => o.type === 'attack-pattern' && attackId(o) === 'T1059.001')!;
+    const components = new Set(change.components!.map((c) => c.id));
+    const expected = objects
+      .filter((r) => r.type === 'relationship' && r.relationship_type === 'detects' && r.target_ref === technique.id)
+      .map((r) => byStix.get(r.source_ref!)!)
+      .filter((det) => (det.x_mitre_analytic_refs ?? []).some((a) => (byStix.get(a)?.x_mitre_log_source_references ?? []).some((l) => components.has(attackId(byStix.get(l.x_mitre_data_component_ref)!) ?? ''))))
+      .map((det) => attackId(det)!)
+      .sort();
+    assert.ok(expected.length > 0);
+    assert.deepEqual(change.detectionStrategies!.map((d) => d.id), expected);
+    assert.match(change.message, /^DS0009 Process is deprecated in ATT&CK v18\.1: its data components are DC\d{4} /);
   });
 });
