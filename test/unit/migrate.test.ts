@@ -84,7 +84,14 @@ describe('migrate v18.1 → SYNTHETIC v19-like release: Sigma', needsShared, () 
       ['    - attack.t1562', ['    - attack.t1686']],
       ['    - attack.t1562.002', ['    - attack.t1686.001']],
     ]));
-    assert.match(migration.edits.find((e) => e.newText === 'attack.t1686')!.description, /T1686 is the parent of T1686\.001, which this rule also claims/);
+    assert.match(migration.edits.find((e) => e.newText === 'attack.t1686')!.description, /T1686 is the parent of T1686\.001, the successor of T1562\.002, which this rule also claims/);
+  });
+
+  test('a split parent next to the sub-technique that became one of its successors: T1562 + T1562.001 → T1685 once', () => {
+    const { text, migrated, migration } = migrate('sigma_split_direct.yml');
+    assert.equal(migrated, expect(text, [['    - attack.defense-evasion', ['    - attack.defense-impairment']], ['    - attack.t1562', ['    - attack.t1685']], ['    - attack.t1562.001', []]]));
+    assert.match(migration.edits.find((e) => e.newText === 'attack.t1685')!.description, /T1562\.001, which this rule also claims, becomes T1685/);
+    assert.deepEqual(kinds(migration), ['duplicates', 'revoked', 'tactics']);
   });
 
   test('CRLF line endings are kept, inserted lines included', () => {
@@ -142,12 +149,35 @@ describe('migrate v18.1 → SYNTHETIC v19-like release: Sentinel, Splunk, Elasti
     assert.equal(migrated, expected);
   });
 
-  test('Elastic: a block whose techniques part ways is reported for a manual split, not rewritten', () => {
-    const { migrated, migration } = migrate(path.join(SAMPLES, 'elastic', 'defense_evasion_clearing_windows_event_logs.toml'));
-    // T1562 is told by T1562.002 → T1686.001; T1070 stays in Stealth: the block cannot follow both.
-    assert.ok(migration.unresolved.some((u) => /T1686(\.001)? .*no longer belongs to Stealth .*move it to a block for Defense Impairment by hand/.test(u.message)), JSON.stringify(migration.unresolved));
-    assert.match(migrated, /id = "T1686\.001"\nname = "Disable Windows Event Logging \(synthetic\)"/);
-    assert.match(migrated, /\[rule\.threat\.tactic\]\nid = "TA0005"\nname = "Stealth"/);
+  test('Elastic: a block whose techniques part ways: the moved ones go to a new block of their tactic', () => {
+    const file = path.join(SAMPLES, 'elastic', 'defense_evasion_clearing_windows_event_logs.toml');
+    const { text, migrated, migration } = migrate(file);
+    const threats = (t: string) => t.slice(t.indexOf('[[rule.threat]]'));
+    // T1562 is told by T1562.002 → T1686.001; T1070 stays in Stealth: T1686 and T1686.001 move.
+    assert.equal(threats(migrated), [
+      '[[rule.threat]]', 'framework = "MITRE ATT&CK"', '',
+      '[[rule.threat.technique]]', 'id = "T1070"', 'name = "Indicator Removal"', 'reference = "https://attack.mitre.org/techniques/T1070/"', '',
+      '[[rule.threat.technique.subtechnique]]', 'id = "T1070.001"', 'name = "Clear Windows Event Logs"', 'reference = "https://attack.mitre.org/techniques/T1070/001/"', '',
+      '[rule.threat.tactic]', 'id = "TA0005"', 'name = "Stealth"', 'reference = "https://attack.mitre.org/tactics/TA0005/"', '',
+      '[[rule.threat]]', 'framework = "MITRE ATT&CK"', '',
+      '[[rule.threat.technique]]', 'id = "T1686"', 'name = "Impair Logging (synthetic)"', 'reference = "https://attack.mitre.org/techniques/T1686/"', '',
+      '[[rule.threat.technique.subtechnique]]', 'id = "T1686.001"', 'name = "Disable Windows Event Logging (synthetic)"', 'reference = "https://attack.mitre.org/techniques/T1686/001/"', '',
+      '[rule.threat.tactic]', 'id = "TA0112"', 'name = "Defense Impairment"', 'reference = "https://attack.mitre.org/tactics/TA0112/"', '',
+    ].join('\n'));
+    assert.equal(migrated.slice(0, migrated.indexOf('[[rule.threat]]')), text.slice(0, text.indexOf('[[rule.threat]]')), 'nothing before the threat blocks changes');
+    assert.deepEqual(migration.unresolved, []);
+    assert.ok(kinds(migration).includes('moved'));
+  });
+
+  test('Elastic: the moved techniques join the block their tactic has already', () => {
+    const { text, migrated, migration } = migrate('elastic_partial.toml');
+    const moved = '[[rule.threat.technique]]\nid = "T1686"\nname = "Impair Logging (synthetic)"\nreference = "https://attack.mitre.org/techniques/T1686/"\n\n[[rule.threat.technique.subtechnique]]\nid = "T1686.001"\nname = "Disable Windows Event Logging (synthetic)"\nreference = "https://attack.mitre.org/techniques/T1686/001/"\n\n';
+    const expected = text
+      .replace('[[rule.threat.technique]]\nid = "T1562"\nname = "Impair Defenses"\nreference = "https://attack.mitre.org/techniques/T1562/"\n\n[[rule.threat.technique.subtechnique]]\nid = "T1562.002"\nname = "Disable Windows Event Logging"\nreference = "https://attack.mitre.org/techniques/T1562/002/"\n\n', '')
+      .replace('name = "Defense Evasion"', 'name = "Stealth"')
+      .replace('[rule.threat.tactic]\nid = "TA0112"', `${moved}[rule.threat.tactic]\nid = "TA0112"`);
+    assert.equal(migrated, expected);
+    assert.deepEqual(migration.unresolved, []);
   });
 
   test('MaxPatrol: a tactic key whose techniques all moved is renamed', () => {

@@ -13,6 +13,7 @@
 import { attackUrl } from '../corpus/ids';
 import type { AttackObject } from '../corpus/model';
 import { writtenFormFor } from '../features/writtenForm';
+import type { TextEdit } from 'vscode-languageserver-types';
 import type { AttackReference, RuleDocument } from '../formats/model';
 import { elasticBlocks, elasticNames, xpKeys } from './migrateFiled';
 import { flatTactics } from './migrateTactics';
@@ -80,7 +81,7 @@ function replaceRevoked(m: MigrationContext): void {
         reason = ' (as chosen)';
       } else if (implied) {
         successors = [implied.parent];
-        reason = ` (split; ${implied.parent.id} is the parent of ${implied.child.id}, which this rule also claims)`;
+        reason = ` (split; ${implied.why})`;
       } else {
         m.ask({
           key: object.id,
@@ -99,14 +100,17 @@ function replaceRevoked(m: MigrationContext): void {
 }
 
 /** A split parent technique's successor told by the rule's own sub-technique: T1562 → T1686 when
- *  the rule also claims T1562.002, whose successor is T1686.001. */
-function impliedParent(m: MigrationContext, t: TechniqueState, successors: AttackObject[]): { parent: AttackObject; child: AttackObject } | undefined {
-  const found = new Map<string, { parent: AttackObject; child: AttackObject }>();
+ *  the rule also claims T1562.002, whose successor is T1686.001; T1562 → T1685 when it claims
+ *  T1562.001, whose successor is T1685 itself. */
+function impliedParent(m: MigrationContext, t: TechniqueState, successors: AttackObject[]): { parent: AttackObject; why: string } | undefined {
+  const found = new Map<string, { parent: AttackObject; why: string }>();
   for (const other of m.techniques) {
-    if (other === t) continue;
+    if (other === t || !other.reference.id.startsWith(`${t.reference.id}.`)) continue;
     const meaning = meaningInB(m, other.reference);
-    const parent = meaning?.isSubtechnique ? m.b.parentOf(meaning) : undefined;
-    if (parent && byId(successors, parent.id)) found.set(parent.id, { parent, child: meaning! });
+    if (!meaning) continue;
+    if (byId(successors, meaning.id)) found.set(meaning.id, { parent: meaning, why: `${other.reference.id}, which this rule also claims, becomes ${meaning.id}` });
+    const parent = meaning.isSubtechnique ? m.b.parentOf(meaning) : undefined;
+    if (parent && byId(successors, parent.id)) found.set(parent.id, { parent, why: `${parent.id} is the parent of ${meaning.id}, the successor of ${other.reference.id}, which this rule also claims` });
   }
   return found.size === 1 ? [...found.values()][0] : undefined;
 }
@@ -147,8 +151,16 @@ function elasticSuccessor(m: MigrationContext, t: TechniqueState, successors: At
   }
   const successor = successors[0];
   const isSubEntry = r.key.endsWith('.subtechnique.id');
-  const parentEntry = isSubEntry ? elasticParentEntry(m, r) : undefined;
+  const parentEntry = isSubEntry ? m.elasticParentEntry(r) : undefined;
   const parentAfter = parentEntry?.after?.length === 1 ? parentEntry.after[0] : undefined;
+  if (isSubEntry && parentAfter?.id === successor.id) {
+    // T1562.001 under T1562, both now T1685: the sub-technique table goes.
+    const table = subtechniqueTable(m, r);
+    if (table) {
+      m.edit('duplicates', table, `${r.written} → ${successor.id} is what its technique entry is now (${why}): its sub-technique table removed`);
+      return;
+    }
+  }
   if (isSubEntry !== !!successor.isSubtechnique || (isSubEntry && (!parentAfter || m.b.parentOf(successor)?.id !== parentAfter.id))) {
     t.after = undefined;
     const shape = successor.isSubtechnique ? `a sub-technique of ${m.b.parentOf(successor)?.id ?? '?'}` : 'a technique';
@@ -162,14 +174,21 @@ function elasticSuccessor(m: MigrationContext, t: TechniqueState, successors: At
   m.rewritten.add(r);
 }
 
-/** The technique entry a sub-technique entry sits under: the nearest technique id above it in its block. */
-function elasticParentEntry(m: MigrationContext, sub: AttackReference): TechniqueState | undefined {
-  const block = m.elasticBlockOf(sub);
-  let found: TechniqueState | undefined;
-  for (const t of m.techniques) {
-    const r = t.reference;
-    if (r.key !== 'rule.threat.technique.id' || m.elasticBlockOf(r) !== block) continue;
-    if (r.range.start.line < sub.range.start.line) found = t;
+
+/** The whole `[[rule.threat.technique.subtechnique]]` table of a reference, up to the next table, when
+ *  it holds only its id, name and reference (nothing of the author's would go with it). */
+function subtechniqueTable(m: MigrationContext, r: AttackReference): TextEdit | undefined {
+  let header = r.range.start.line;
+  while (header >= 0 && !/^\s*\[\[\s*rule\.threat\.technique\.subtechnique\s*\]\]\s*$/.test(m.lines.lineText(header))) {
+    if (/^\s*\[/.test(m.lines.lineText(header))) return undefined;
+    header--;
   }
-  return found;
+  if (header < 0) return undefined;
+  let end = r.range.start.line + 1;
+  while (end < m.lines.lineCount && !/^\s*\[/.test(m.lines.lineText(end))) end++;
+  for (let line = header + 1; line < end; line++) {
+    if (!/^\s*((id|name|reference)\s*=\s*"[^"]*"\s*)?$/.test(m.lines.lineText(line))) return undefined;
+  }
+  const endPosition = end < m.lines.lineCount ? { line: end, character: 0 } : m.lines.positionAt(m.lines.text.length);
+  return { range: { start: { line: header, character: 0 }, end: endPosition }, newText: '' };
 }

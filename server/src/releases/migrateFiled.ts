@@ -7,6 +7,7 @@ import { findTactic } from '../features/resolve';
 import { tacticNameFor } from '../features/writtenForm';
 import type { AttackReference } from '../formats/model';
 import { byId, label, live, type MigrationContext, type MigrationKind, type TechniqueState } from './migrationContext';
+import { moveToTacticBlock } from './migrateElasticSplit';
 import { tacticsOf } from './releaseDiff';
 import { eolOf, lineDeletion, lineInsertionAfter } from './textEdits';
 
@@ -26,13 +27,6 @@ export function elasticBlocks(m: MigrationContext): void {
     // Only what the release moved: techniques filed right in A.
     const moved = misfiled.filter((t) => !live(t.before) || before?.kind !== 'tactic' || byId(tacticsOf(m.a, t.before), before.id));
     if (!moved.length) continue;
-    if (moved.length < techniques.length) {
-      for (const t of moved) {
-        const target = tacticsOf(m.b, t.after![0]).map((x) => x.name).join(' or ');
-        m.unresolved.push({ range: t.reference.range, message: `${label(t.after![0])} no longer belongs to ${current.name} in ${b} but the other techniques of this [[rule.threat]] block do: move it to a block for ${target} by hand` });
-      }
-      continue;
-    }
     const common = m.carriedTargets(moved[0], moved[0].after![0]).filter((x) => moved.every((t) => byId(m.carriedTargets(t, t.after![0]), x.id)));
     const subject = moved[0].after![0];
     const chosen = m.choice(subject.id, 'tactic')?.filter((x) => byId(common, x.id));
@@ -40,6 +34,14 @@ export function elasticBlocks(m: MigrationContext): void {
     if (!target) {
       if (common.length > 1) m.ask({ key: subject.id, kind: 'tactic', subject, options: common, range: tactic.range, message: `The techniques of this [[rule.threat]] block left ${current.name} in ${b} and belong to ${common.map((c) => c.name).join(' or ')}: which tactic does the block file them under?` });
       else m.unresolved.push({ range: tactic.range, message: `The techniques of this [[rule.threat]] block left ${current.name} in ${b} and share no tactic: split the block by hand` });
+      continue;
+    }
+    if (moved.length < techniques.length) {
+      // The block's tactic stays right for the others: the moved ones go to their tactic's block.
+      const shapes = [...blocks.values()].filter((x): x is { tactic: AttackReference; techniques: TechniqueState[] } => !!x.tactic);
+      if (!moveToTacticBlock(m, { tactic, techniques }, moved, target, shapes, (sub) => m.elasticParentEntry(sub))) {
+        for (const t of moved) m.unresolved.push({ range: t.reference.range, message: `${label(t.after![0])} no longer belongs to ${current.name} in ${b} but the other techniques of this [[rule.threat]] block do: move it to a block for ${target.name} by hand` });
+      }
       continue;
     }
     const why = `${moved.map((t) => t.after![0].id).join(', ')} moved from ${before?.name ?? current.name} to ${target.name} in ${b}`;

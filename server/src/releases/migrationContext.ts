@@ -202,6 +202,26 @@ export class MigrationContext {
     }
   }
 
+  /** The technique entry a sub-technique entry sits under: the nearest technique id above it in its block. */
+  elasticParentEntry(sub: AttackReference): TechniqueState | undefined {
+    const block = this.elasticBlockOf(sub);
+    let found: TechniqueState | undefined;
+    for (const t of this.techniques) {
+      const r = t.reference;
+      if (r.key !== 'rule.threat.technique.id' || this.elasticBlockOf(r) !== block) continue;
+      if (r.range.start.line < sub.range.start.line) found = t;
+    }
+    return found;
+  }
+
+  /** Drops the edits made so far inside whole lines [start, end) (text that is rewritten as a whole). */
+  dropEditsInLines(start: number, end: number): void {
+    for (let i = this.edits.length - 1; i >= 0; i--) {
+      const edit = this.edits[i];
+      if (edit.range.start.line >= start && edit.range.end.line < end) this.edits.splice(i, 1);
+    }
+  }
+
   /** A technique reference's text after step 1 (its successor's ID when it was replaced). */
   rewrittenText(t: TechniqueState): string {
     return this.rewritten.has(t.reference) && t.after?.length === 1 ? t.after[0].id : t.reference.written;
