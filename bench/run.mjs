@@ -13,6 +13,7 @@ import { serverOn, syntheticWorkspace } from './memory.mjs';
 import { workspaceDiagnostics } from './workspaceDiagnostics.mjs';
 import { spawnSync } from 'node:child_process';
 import { gzipVersusJson, packagedFirstStart } from './packaged.mjs';
+import { releaseCommands } from './releases.mjs';
 
 const only = process.argv[2];
 const REPS = { corpus: 5, index: 5, baselineIndex: 3, scale: 3, packaged: 5 };
@@ -153,6 +154,13 @@ function checkProcess(folder, cacheDir, reps) {
   return { checkMs: median(checks.map((c) => c.ms)), coverageMs: median(coverages.map((c) => c.ms)), files: summary.files, findings: summary.findings };
 }
 
+async function releaseMetrics() {
+  log('releases: diff and migrate of SigmaHQ as whole processes (warm cache), coverage as the baseline');
+  const result = releaseCommands();
+  rows.push(row('Release diff of SigmaHQ, v17.1 → v18.1 (whole process, warm cache)', result.diffMs, result.coverageMs, 'ms', '≤ 1000 ms', result.diffMs <= 1000, `node dist/cli.js diff …; baseline: node dist/cli.js coverage of SigmaHQ (v18.1), same run`));
+  rows.push(row(`Migrate SigmaHQ (v18.1 tags, ${result.files} files to change) → synthetic v19-like release (whole process)`, result.migrateMs, result.coverageMs, 'ms', '≤ 2000 ms', result.migrateMs <= 2000, 'node dist/cli.js migrate … (the unified diff); baseline: coverage of SigmaHQ, same run'));
+}
+
 async function e2eMetrics() {
   log('e2e: code-server, open a rule → hover visible, median of 5');
   const result = await e2eHover(5);
@@ -171,6 +179,7 @@ try {
     const index3kMs = await indexMetrics();
     await latencyMetrics();
     await memoryMetrics(index3kMs);
+    await releaseMetrics();
   }
 } catch (error) {
   log(`a metric could not be measured: ${error.stack ?? error}`);

@@ -12,6 +12,7 @@ import { createLanguageClient } from './languageClient';
 import { RESTART_COMMAND } from './serverRecovery';
 import { reportRestrictedMode } from './workspaceTrust';
 import { registerReleaseCommands } from './releases';
+import { registerReleaseChangeCommands } from './releaseCommands';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -28,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCommands(client, output, (id, section) => panels.show(id, true, section), () => filter.value),
     ...registerFilterCommands(filter, () => tree.current?.choices),
     ...registerReleaseCommands(client),
+    ...registerReleaseChangeCommands(client, output),
   );
   context.subscriptions.push({ dispose: () => void client.stop() });
 

@@ -177,6 +177,7 @@ export class DiagnosticsPublisher {
       settings: this.state.settings(),
       ruleComponents: logSources.ruleComponents,
       observability: corpus ? logSources.observability(corpus) : undefined,
+      targetFor: this.state.targetFor,
     });
   }
 

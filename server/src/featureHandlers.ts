@@ -16,6 +16,7 @@ import type { LogSourceContext } from './features/logSourceContext';
 import { factsToMarkdown } from './features/objectMarkdown';
 import { workspaceSymbols } from './features/symbols';
 import { newRuleTemplate } from './features/newRule';
+import type { TargetFor } from './features/targetChecks';
 import { techniquePanel } from './features/techniquePanel';
 import { workspaceLines } from './features/workspaceLines';
 import type { RuleFormat } from './formats/model';
@@ -59,6 +60,8 @@ export interface ServerState {
   corpusPending(): boolean;
   settings(): Settings;
   logSources(): LogSourceContext;
+  /** The ATT&CK release each rule format's SIEM supports (`ttpLens.targets`). */
+  targetFor?: TargetFor;
 }
 
 export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {

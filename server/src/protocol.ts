@@ -1,6 +1,7 @@
 // Every custom message between the TTP Lens client and server, typed once for both sides.
 // Methods are prefixed `ttpLens/`. Each namespace says who sends the message.
 import { NotificationType, ProtocolRequestType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 
 /** The one command a hover links to (the technique panel at its rule list): the client trusts hover
  *  Markdown for this command alone. */
@@ -373,4 +374,80 @@ export namespace DownloadReleaseRequest {
 export namespace UseReleaseRequest {
   export const method = 'ttpLens/useRelease';
   export const type = new RequestType<ReleaseChoice, { ok: boolean; message?: string; status: CorpusStatus; overriddenBy?: string }, void>(method);
+}
+
+// ── ATT&CK releases: what changed for the rules, migration, local releases ──────────────────
+
+export interface LocalReleaseInfo {
+  /** "18.1", "19.0-synthetic". */
+  version: string;
+  domain: string;
+  path: string;
+  /** Where it was found ("next to the bundle in use", "the data shipped with TTP Lens"). */
+  from: string;
+  /** One of the bundles loaded now. */
+  inUse: boolean;
+}
+
+/** Client → server: the ATT&CK releases available locally by version (for the release pickers). */
+export namespace LocalReleasesRequest {
+  export const method = 'ttpLens/localReleases';
+  export const type = new RequestType0<LocalReleaseInfo[], void>(method);
+}
+
+export interface DiffReleasesParams {
+  /** A version available locally ("17.1") or a bundle path. */
+  from: string;
+  /** The same; default: the loaded release. */
+  to?: string;
+}
+
+export type DiffReleasesResult =
+  | { ok: true; title: string; markdown: string; files: number; references: number }
+  | { ok: false; error: string };
+
+/** Client → server: the workspace's rules compared across two releases, as a Markdown report. */
+export namespace DiffReleasesRequest {
+  export const method = 'ttpLens/diffReleases';
+  export const type = new RequestType<DiffReleasesParams, DiffReleasesResult, void>(method);
+}
+
+export interface MigrationEditParams {
+  /** The release the rules were written for: a version available locally or a bundle path. */
+  from: string;
+  /** Decisions for ambiguous cases: key (a technique ID) → chosen successor IDs or tactics. */
+  choices?: Record<string, string[]>;
+}
+
+export interface MigrationQuestion {
+  key: string;
+  kind: 'successor' | 'tactic';
+  subject: { id: string; name: string };
+  options: { id: string; name: string }[];
+  message: string;
+  /** Files where it occurs. */
+  files: number;
+}
+
+export type MigrationEditResult =
+  | {
+      ok: true;
+      from: string;
+      to: string;
+      /** One WorkspaceEdit over every rule file; each edit carries its kind's change annotation
+       *  (needsConfirmation), so the editor opens the refactor preview grouped by kind. */
+      edit: WorkspaceEdit;
+      /** Cases the migration leaves unchanged until decided (ask, then request again with choices). */
+      questions: MigrationQuestion[];
+      /** What cannot be migrated automatically, with where. */
+      unresolved: { uri: string; line: number; message: string }[];
+      /** Edits per kind label. */
+      counts: Record<string, number>;
+    }
+  | { ok: false; error: string };
+
+/** Client → server: the workspace edit that upgrades every rule file from a release to the loaded one. */
+export namespace MigrationEditRequest {
+  export const method = 'ttpLens/migrationEdit';
+  export const type = new RequestType<MigrationEditParams, MigrationEditResult, void>(method);
 }

@@ -32,6 +32,7 @@ import { ComponentIndex } from './workspace/componentIndex';
 import { CoverageModelCache } from './workspace/coverageModel';
 import { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { WorkspaceService } from './workspace/workspaceService';
+import { ReleaseService } from './releaseService';
 
 /** How long a request arriving while the corpus loads waits for it before answering without it. */
 const CORPUS_WAIT_MS = 10_000;
@@ -81,6 +82,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
   const diagnostics = new DiagnosticsPublisher(connection, state);
   workspace.index.onChange((change) => diagnostics.indexChanged(change.uri));
+  // Release diff, migration and per-SIEM target releases; its cache directory is set at initialize.
+  let releaseService: ReleaseService | undefined;
+  state.targetFor = (format) => releaseService?.targetFor(format);
 
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange((change) => {
@@ -124,6 +128,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       log: (message) => connection.console.log(message),
       onStatus: (status) => {
         void connection.sendNotification(CorpusStatusNotification.type, status);
+        releaseService?.forgetTargets();
         if (status.state !== 'loading') diagnostics.contextChanged();
       },
     });
@@ -131,6 +136,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // open for the rest); push otherwise.
     const pull = params.capabilities.textDocument?.diagnostic !== undefined;
     diagnostics.start({ pull, refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true });
+    releaseService = new ReleaseService({
+      corpus: () => corpusState?.current,
+      settings: () => settings,
+      index: workspace.index,
+      documents,
+      rules,
+      folders: () => folders,
+      distDir: options.distDir,
+      cacheDir: initOptions.cacheDir ?? (process.env.TTPLENS_NO_CACHE ? false : defaultCacheDir()),
+      log: (message) => connection.console.log(message),
+      onTargetsChanged: () => diagnostics.contextChanged(),
+    });
+    releaseService.register(connection);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -190,6 +208,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (hasConfigurationCapability) await pullSettings();
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
     applySettings();
+    releaseService?.forgetTargets();
     rules.clear();
     if (corpusKey() !== previousCorpus) void loadCorpus();
     else diagnostics.contextChanged();

@@ -1,5 +1,5 @@
 // The server's view of `ttpLens.*` settings. Defaults here match package.json's contributes.configuration.
-import type { RuleFormat } from './formats/model';
+import { RULE_FORMATS, type RuleFormat } from './formats/model';
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -18,6 +18,7 @@ export const DIAGNOSTIC_DEFAULTS = {
   'ttp.name-mismatch': 'warning',
   'ttp.duplicate': 'warning',
   'ttp.unobservable': 'information',
+  'ttp.target-too-new': 'error',
 } as const satisfies Record<string, SeveritySetting>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_DEFAULTS;
@@ -49,6 +50,9 @@ export interface Settings {
   };
   /** User entries for the log-source → data-component table (same shape as data/logsource-map.json). */
   logSourceMap: unknown;
+  /** The ATT&CK release each rule format's SIEM supports ("16.1"): newer techniques and tactics are
+   *  `ttp.target-too-new`. */
+  targets: Partial<Record<RuleFormat, string>>;
 }
 
 /** MITRE's collection index of every ATT&CK release (what the ATT&CK Navigator reads too). */
@@ -61,6 +65,7 @@ export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { severity: {}, scope: 'workspace' },
   coverage: { strictSubtechniques: false },
   logSourceMap: undefined,
+  targets: {},
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,7 +87,18 @@ export function withDefaults(partial: unknown): Settings {
     },
     coverage: { strictSubtechniques: value.coverage?.strictSubtechniques === true },
     logSourceMap: isObject(value.logSourceMap) ? value.logSourceMap : undefined,
+    targets: targetsOf(value.targets),
   };
+}
+
+/** Only string versions for known formats: `{ "sentinel": "16.1" }`. */
+function targetsOf(value: unknown): Settings['targets'] {
+  if (!isObject(value)) return {};
+  const targets: Settings['targets'] = {};
+  for (const [format, version] of Object.entries(value)) {
+    if (RULE_FORMATS.includes(format as RuleFormat) && typeof version === 'string' && version.trim()) targets[format as RuleFormat] = version.trim();
+  }
+  return targets;
 }
 
 export function severityOf(settings: Settings, code: DiagnosticCode): SeveritySetting {

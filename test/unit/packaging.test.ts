@@ -15,7 +15,7 @@ describe('packaging', () => {
   test('every command\'s --help has examples', () => {
     const overview = cli(['--help']).stdout;
     const commands = [...overview.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
-    assert.deepEqual(commands, ['show', 'search', 'coverage', 'check', 'download']);
+    assert.deepEqual(commands, ['show', 'search', 'coverage', 'check', 'diff', 'migrate', 'download']);
     for (const command of commands) {
       const help = cli([command, '--help']);
       assert.equal(help.status, 0);

@@ -6,11 +6,13 @@ import { BundleError } from '../corpus/bundleFile';
 import { checkCommand } from './check';
 import { type CliCommand, UsageError } from './command';
 import { coverageCommand } from './coverage';
+import { diffCommand } from './diff';
 import { downloadCommand } from './download';
+import { migrateCommand } from './migrate';
 import { searchCommand } from './search';
 import { showCommand } from './show';
 
-const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand, downloadCommand];
+const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand, diffCommand, migrateCommand, downloadCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;

@@ -180,6 +180,7 @@ function toAttackObject(stix: StixObject, kind: ObjectKind, id: string, key: str
   if (key !== id) object.key = key;
   if (stix.revoked === true) object.revoked = true;
   if (stix.x_mitre_deprecated === true) object.deprecated = true;
+  if (typeof stix.created === 'string' && /^\d{4}-\d{2}-\d{2}/.test(stix.created)) object.created = stix.created.slice(0, 10);
   const platforms = strings(stix.x_mitre_platforms);
   if (platforms) object.platforms = platforms;
   const aliases = strings(stix.aliases) ?? strings(stix.x_mitre_aliases);

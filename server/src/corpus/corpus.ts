@@ -196,7 +196,10 @@ export class Corpus {
     const visited = new Set<number>([object.index]);
     let current = object;
     for (;;) {
-      const next = this.links.revokedBy.get(current.index);
+      const targets = this.links.revokedBy.get(current.index);
+      // An object revoked by several (a split) has no one successor: revokedSuccessors lists them.
+      if (targets && targets.length > 1) return undefined;
+      const next = targets?.[0];
       if (next === undefined || visited.has(next)) break;
       visited.add(next);
       current = this.objects[next];
@@ -204,6 +207,25 @@ export class Corpus {
     }
     if (chain.length === 0 || current.revoked) return undefined;
     return { successor: current, chain };
+  }
+
+  /** Every live object a revoked one ends at, following each revoked-by relationship and chain:
+   *  one for a plain revocation, several when ATT&CK split the object (two revoked-by relationships);
+   *  empty when there is none or every chain loops. Sorted by ID. */
+  revokedSuccessors(object: AttackObject): AttackObject[] {
+    const found = new Map<number, AttackObject>();
+    const visited = new Set<number>([object.index]);
+    const walk = (index: number) => {
+      for (const next of this.links.revokedBy.get(index) ?? []) {
+        if (visited.has(next)) continue;
+        visited.add(next);
+        const target = this.objects[next];
+        if (target.revoked) walk(next);
+        else found.set(next, target);
+      }
+    };
+    walk(object.index);
+    return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** For a well-formed ID the corpus does not have: newer release, or unknown (a typo)? */

@@ -16,7 +16,8 @@ export interface Links {
   mitigatedBy: Map<number, Relation[]>;
   detectsOf: Map<number, Relation[]>;
   detectedBy: Map<number, Relation[]>;
-  revokedBy: Map<number, number>;
+  /** Revoked object → the objects revoking it (usually one; a split into several has more). */
+  revokedBy: Map<number, number[]>;
   strategyOfAnalytic: Map<number, AttackObject>;
   tacticsByShortname: Map<string, AttackObject[]>;
   /** Highest sub-technique number per parent ID, for "newer release" verdicts. */
@@ -56,7 +57,7 @@ export function buildLinks(data: CorpusData): Links {
     pushTo(links.detectsOf, r[1], r);
     pushTo(links.detectedBy, r[0], r);
   }
-  for (const [source, target] of relations.revokedBy) links.revokedBy.set(source, target);
+  for (const [source, target] of relations.revokedBy) pushTo(links.revokedBy, source, target);
   return links;
 }
 

@@ -52,6 +52,9 @@ export interface AttackObject {
   domains: string[];
   revoked?: boolean;
   deprecated?: boolean;
+  /** The STIX `created` date, "YYYY-MM-DD": when MITRE authored the object, which dates the release
+   *  that introduced it (see releases/releaseDates.ts). */
+  created?: string;
   platforms?: string[];
   aliases?: string[];
   /** Technique: the tactic shortnames (kill-chain phase names) it belongs to. */

@@ -25,6 +25,7 @@ export const CODE_DESCRIPTIONS: Record<DiagnosticCode, CodeDescription> = {
   'ttp.missing-tactic': { title: 'Technique without its tactic', when: 'None of the technique\'s tactics is tagged in the rule (Sigma, Sentinel).', fix: 'Add a tactic tag (Sigma); applied by --fix and Fix All when the technique has exactly one tactic.' },
   'ttp.name-mismatch': { title: 'Wrong technique or tactic name', when: 'An ID written next to a name that is not its name in the loaded release (Elastic `name = …`).', fix: 'Write the current name (safe: applied by --fix and Fix All).' },
   'ttp.duplicate': { title: 'Duplicate reference', when: 'The same reference twice in one list.', fix: 'Remove the repeat (safe: applied by --fix and Fix All).' },
+  'ttp.target-too-new': { title: 'Newer than the SIEM\'s ATT&CK release', when: 'A technique or tactic introduced after the ATT&CK release the rule\'s SIEM supports (ttpLens.targets): the SIEM will reject or mis-file it.' },
   'ttp.unobservable': { title: 'Log source cannot observe the technique', when: 'No data component the rule\'s log source provides is listed by ATT&CK for the technique it claims (data/logsource-map.json, extendable with ttpLens.logSourceMap).' },
 };
 

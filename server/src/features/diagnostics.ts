@@ -6,6 +6,7 @@ import type { RuleDocument } from '../formats/model';
 import { type DiagnosticCode, type Settings, severityOf, type SeveritySetting } from '../settings';
 import { checkReference, type Finding } from './referenceChecks';
 import { checkDuplicates, checkFiledTactics, checkObservable, checkTacticTags, type ObservabilityCheck, type RuleComponents } from './ruleChecks';
+import { checkTarget, type TargetFor } from './targetChecks';
 
 export const DIAGNOSTIC_SOURCE = 'TTP Lens';
 
@@ -30,6 +31,8 @@ export interface DiagnosticsContext {
   /** The coverage check's inputs; absent when no log-source table is available. */
   ruleComponents?: RuleComponents;
   observability?: ObservabilityCheck;
+  /** The ATT&CK release each format's SIEM supports (`ttpLens.targets`), for `ttp.target-too-new`. */
+  targetFor?: TargetFor;
 }
 
 export function findingsOf(rule: RuleDocument, context: DiagnosticsContext): Finding[] {
@@ -45,6 +48,8 @@ export function findingsOf(rule: RuleDocument, context: DiagnosticsContext): Fin
   for (const reference of rule.references) findings.push(...checkReference(corpus, rule, reference));
   findings.push(...checkFiledTactics(corpus, rule), ...checkTacticTags(corpus, rule), ...checkDuplicates(rule));
   if (context.ruleComponents && context.observability) findings.push(...checkObservable(corpus, rule, context.ruleComponents, context.observability));
+  const target = context.targetFor?.(rule.format);
+  if (target) findings.push(...checkTarget(corpus, rule, target));
   return findings;
 }
 

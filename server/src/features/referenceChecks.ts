@@ -95,11 +95,15 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
   }
   if (object.revoked) {
     const successor = corpus.revokedSuccessor(object)?.successor;
+    // A split (several revoked-by): each successor is offered, none applied by "fix all".
+    const successors = successor ? [successor] : corpus.revokedSuccessors(object);
     findings.push({
       code: 'ttp.revoked',
       range: reference.range,
-      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}.` : `${label(object)} is revoked in ${version} and has no successor.`,
-      replacements: successor ? [replaceWith(successor, `Replace with ${writtenFormFor(reference, rule.format, successor)} (${successor.name})`)] : undefined,
+      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}.`
+        : successors.length ? `${label(object)} is revoked in ${version} and split into ${successors.map(label).join(' and ')}: use the one this rule detects.`
+        : `${label(object)} is revoked in ${version} and has no successor.`,
+      replacements: successors.length ? successors.map((s) => replaceWith(s, `Replace with ${writtenFormFor(reference, rule.format, s)} (${s.name})`)) : undefined,
       autoFix: !!successor,
     });
   } else if (object.deprecated) {

@@ -57,6 +57,8 @@ export function parseElastic(uri: string, text: string): RuleDocument {
     if (!reference.malformed) delete reference.malformed;
     const name = at([...id.path.slice(0, -1), 'name']);
     if (name) reference.name = { text: name.value, range: lines.range(name.start, name.end) };
+    const url = at([...id.path.slice(0, -1), 'reference']);
+    if (url) reference.url = { text: url.value, range: lines.range(url.start, url.end) };
     const tactic = blockTactic.get(pathKey(threatBlock(id.path)));
     if (ID_KEYS[key] === 'technique' && tactic) reference.tactic = tactic;
     rule.references.push(reference);

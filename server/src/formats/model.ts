@@ -47,6 +47,8 @@ export interface AttackReference {
   tactic?: string;
   /** Elastic: the `name` written next to the ID; it must be the ID's name. */
   name?: { text: string; range: Range };
+  /** Elastic: the `reference` URL written next to the ID (attack.mitre.org's page of the ID). */
+  url?: { text: string; range: Range };
   /** Why the written form is not well-formed (`attack.T1059`: upper case; `attack.t1059-001`: dash). */
   malformed?: string;
   /** Index of the YAML document in a multi-document file. */
