@@ -37,17 +37,7 @@ export async function pickTechnique(client: LanguageClient, title: string, step?
   pick.onDidChangeValue((value) => void search(value));
   pick.value = /^t\d/i.test(word) ? word : '';
   void search(pick.value);
-  pick.show();
-  return new Promise((resolve) => {
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.id);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolve(undefined);
-      pick.dispose();
-    });
-  });
+  return accepted(pick, (item) => item.id);
 }
 
 const FORMATS = [
@@ -65,10 +55,16 @@ async function pickFormat(techniqueId: string, step?: { step: number; totalSteps
   pick.placeholder = 'Rule format (Sigma picks a log source that can observe the technique)';
   if (step) [pick.step, pick.totalSteps] = [step.step, step.totalSteps];
   pick.items = FORMATS;
+  return accepted(pick, (item) => item.format);
+}
+
+/** Shows a quick pick; resolves with the accepted item's value, or undefined when it is dismissed. */
+function accepted<T extends vscode.QuickPickItem, R>(pick: vscode.QuickPick<T>, value: (item: T) => R): Promise<R | undefined> {
   pick.show();
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.format);
+      const item = pick.selectedItems[0];
+      resolve(item ? value(item) : undefined);
       pick.hide();
     });
     pick.onDidHide(() => {
