@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultCacheDir } from '../corpus/cache';
+import { compareVersions } from './releaseDates';
 
 export const DOMAINS = ['enterprise', 'mobile', 'ics'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -25,16 +26,8 @@ export function toDomain(value: string): Domain | undefined {
   return (DOMAINS as readonly string[]).includes(name) ? (name as Domain) : undefined;
 }
 
-/** Orders release versions numerically: "9.0" < "11.2-beta" < "18.1" < "19.0". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
+/** Release versions in numeric order (defined once, with the release dates). */
+export { compareVersions };
 
 /** The folder of the embedded data, seen from the folder holding dist/server.js or dist/cli.js. */
 export function embeddedDataDir(distDir: string): string {
