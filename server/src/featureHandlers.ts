@@ -39,6 +39,8 @@ import type { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { coverageSummary, coverageTree, techniqueRules } from './workspace/coverageView';
 import { navigatorLayer } from './workspace/navigator';
 import type { WorkspaceService } from './workspace/workspaceService';
+import type { OverlayTexts } from './corpus/overlay';
+import { localizeFacts, localName, searchWithOverlay } from './features/localized';
 
 export interface ServerState {
   documents: TextDocuments<TextDocument>;
@@ -62,6 +64,8 @@ export interface ServerState {
   logSources(): LogSourceContext;
   /** The ATT&CK release each rule format's SIEM supports (`ttpLens.targets`). */
   targetFor?: TargetFor;
+  /** The corpus overlay's texts in the user's language, when one is configured. */
+  overlay(): OverlayTexts | undefined;
 }
 
 export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {
@@ -83,6 +87,7 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
             )
         : undefined,
       logSources: { entryFor: state.logSources().entryFor, tableLink: state.logSourceTable.link },
+      overlay: state.overlay(),
     });
   });
 
@@ -100,13 +105,17 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
       character: params.position.character,
       corpus,
       observable: corpus && provided ? state.logSources().observableTechniques(corpus, provided.components) : undefined,
+      overlay: state.overlay(),
     });
   });
 
   connection.onCompletionResolve(async (item) => {
     await state.corpusSettled();
     const corpus = state.corpus();
-    return resolveCompletion(item, corpus, (object) => factsToMarkdown(factsOf(corpus!, object), { versionLabel: corpus!.versionLabel, brief: true }));
+    return resolveCompletion(item, corpus, (object) => {
+      const { facts, languageNote } = localizeFacts(factsOf(corpus!, object), state.overlay());
+      return factsToMarkdown(facts, { versionLabel: corpus!.versionLabel, brief: true, languageNote });
+    });
   });
 
   connection.onCodeAction(async (params: CodeActionParams) => {
@@ -160,7 +169,7 @@ export function registerCoverageHandlers(connection: Connection, state: ServerSt
   connection.onRequest(CoverageTreeRequest.type, async ({ filter }) => {
     await state.corpusSettled();
     const model = modelFor(filter);
-    return model ? coverageTree(model, index, filterOf(filter)) : null;
+    return model ? coverageTree(model, index, filterOf(filter), state.overlay()) : null;
   });
   connection.onRequest(TechniqueRulesRequest.type, async ({ id, filter }) => {
     await state.corpusSettled();
@@ -177,7 +186,7 @@ export function registerCoverageHandlers(connection: Connection, state: ServerSt
     const model = modelFor(filter);
     const object = technique(id);
     if (!corpus || !model || !object) return null;
-    return techniquePanel({ corpus, model, index, components: state.components, componentsOf: state.logSources().ruleComponents }, object);
+    return techniquePanel({ corpus, model, index, components: state.components, componentsOf: state.logSources().ruleComponents, overlay: state.overlay() }, object);
   });
   connection.onRequest(NewRuleRequest.type, async ({ techniqueId, component, format }) => {
     await state.corpusSettled();
@@ -195,11 +204,12 @@ export function registerCoverageHandlers(connection: Connection, state: ServerSt
     await state.corpusSettled();
     const corpus = state.corpus();
     if (!corpus) return [];
-    return corpus.find(query, { kinds: kinds as ObjectKind[] | undefined, limit: limit ?? 50 }).map(({ object }) => ({
+    const overlay = state.overlay();
+    return searchWithOverlay(corpus, overlay, query, { kinds: kinds as ObjectKind[] | undefined, limit: limit ?? 50 }).map((object) => ({
       id: object.id,
-      name: object.name,
+      name: localName(object, overlay),
       kind: object.kind,
-      detail: (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join(', '),
+      detail: (object.tactics ?? []).map((s) => localName(corpus.tacticsNamed(s)[0] ?? { id: '', name: s }, overlay)).join(', '),
     }));
   });
 }

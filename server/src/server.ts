@@ -33,6 +33,8 @@ import { CoverageModelCache } from './workspace/coverageModel';
 import { LogSourceTableFile } from './workspace/logSourceTableFile';
 import { WorkspaceService } from './workspace/workspaceService';
 import { ReleaseService } from './releaseService';
+import { loadOverlays, type OverlayTexts, resolveOverlayPaths } from './corpus/overlay';
+import { locale, setLocale, t, toLocale } from './l10n/l10n';
 
 /** How long a request arriving while the corpus loads waits for it before answering without it. */
 const CORPUS_WAIT_MS = 10_000;
@@ -66,7 +68,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log: (message) => connection.console.log(message),
     progress: (title) => progressReporter(connection, title),
   });
+  // The corpus overlay in the user's language, loaded when the corpus or the setting changes.
+  let overlayTexts: OverlayTexts | undefined;
+  let overlayKey = '';
+  const loadOverlay = () => {
+    const corpus = corpusState?.current;
+    const paths = resolveOverlayPaths(settings.attack.overlayPaths, folders[0]);
+    const key = JSON.stringify([paths, corpus?.data.bundles.map((b) => b.path)]);
+    if (key === overlayKey) return;
+    overlayKey = key;
+    overlayTexts = undefined;
+    if (!paths.length || !corpus) return;
+    const { languages, problems } = loadOverlays(paths, corpus);
+    overlayTexts = languages.get(locale());
+    for (const problem of problems) {
+      connection.console.warn(problem);
+      void connection.window.showWarningMessage(`TTP Lens: ${problem}`);
+    }
+    if (!overlayTexts && !problems.length) connection.console.log(t('The ATT&CK overlays in ttpLens.attack.overlayPaths have no texts in the display language ({0}), so ATT&CK is shown in English.', locale()));
+  };
   const state: ServerState = {
+    overlay: () => overlayTexts,
     documents,
     rules,
     workspace,
@@ -116,6 +138,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitializationOptions;
+    // Messages, hovers and rule names in the client's display language (English when unknown).
+    setLocale(toLocale(params.locale));
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => uriToPath(uri));
@@ -129,6 +153,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       onStatus: (status) => {
         void connection.sendNotification(CorpusStatusNotification.type, status);
         releaseService?.forgetTargets();
+        if (status.state === 'ready') loadOverlay();
         if (status.state !== 'loading') diagnostics.contextChanged();
       },
     });
@@ -209,6 +234,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else settings = withDefaults((change.settings as { ttpLens?: unknown } | undefined)?.ttpLens);
     applySettings();
     releaseService?.forgetTargets();
+    loadOverlay();
     rules.clear();
     if (corpusKey() !== previousCorpus) void loadCorpus();
     else diagnostics.contextChanged();

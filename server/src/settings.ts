@@ -34,6 +34,8 @@ export interface Settings {
     domains: string[];
     /** The ATT&CK collection index that "Download ATT&CK Release…" reads (MITRE's, or a mirror). */
     releaseIndexUrl: string;
+    /** Corpus overlays: localised ATT&CK names and descriptions (STIX language-content or a map by ID). */
+    overlayPaths: string[];
   };
   /** Globs (relative to a workspace folder) not to index, in addition to `files.exclude`. */
   exclude: string[];
@@ -59,7 +61,7 @@ export interface Settings {
 export const DEFAULT_RELEASE_INDEX_URL = 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/index.json';
 
 export const DEFAULT_SETTINGS: Settings = {
-  attack: { stixPath: null, domains: ['enterprise'], releaseIndexUrl: DEFAULT_RELEASE_INDEX_URL },
+  attack: { stixPath: null, domains: ['enterprise'], releaseIndexUrl: DEFAULT_RELEASE_INDEX_URL, overlayPaths: [] },
   exclude: ['**/node_modules/**', '**/.git/**'],
   formats: {},
   diagnostics: { severity: {}, scope: 'workspace' },
@@ -78,6 +80,7 @@ export function withDefaults(partial: unknown): Settings {
       stixPath: value.attack?.stixPath ?? DEFAULT_SETTINGS.attack.stixPath,
       domains: Array.isArray(value.attack?.domains) && value.attack.domains.length ? value.attack.domains.filter((d): d is string => typeof d === 'string') : DEFAULT_SETTINGS.attack.domains,
       releaseIndexUrl: typeof value.attack?.releaseIndexUrl === 'string' && value.attack.releaseIndexUrl.trim() ? value.attack.releaseIndexUrl.trim() : DEFAULT_RELEASE_INDEX_URL,
+      overlayPaths: Array.isArray(value.attack?.overlayPaths) ? value.attack.overlayPaths.filter((p): p is string => typeof p === 'string' && !!p.trim()) : typeof value.attack?.overlayPaths === 'string' ? [value.attack.overlayPaths] : [],
     },
     exclude: Array.isArray(value.exclude) ? value.exclude.filter((e): e is string => typeof e === 'string') : DEFAULT_SETTINGS.exclude,
     formats: isObject(value.formats) ? value.formats : {},

@@ -10,6 +10,8 @@ import { loadCorpus, resolveStixPaths } from '../corpus/load';
 import { defaultReleasesDir, prebuiltCacheDir, ReleaseStore } from '../releases/store';
 import { DEFAULT_SETTINGS } from '../settings';
 import { ExcludeMatcher, listRuleFiles } from '../workspace/files';
+import { loadOverlays, type OverlayTexts, resolveOverlayPaths } from '../corpus/overlay';
+import { locale, t } from '../l10n/l10n';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -36,13 +38,17 @@ export const CORPUS_OPTIONS: OptionSpec = {
   stix: { type: 'string', multiple: true },
   domains: { type: 'string' },
   'no-cache': { type: 'boolean', default: false },
+  overlay: { type: 'string', multiple: true },
 };
 
 export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or .json.gz; repeat for several domains). Default:
                        $TTPLENS_STIX, then the release chosen with \`ttp-lens download\`, then the
                        ATT&CK data embedded in TTP Lens
   --domains LIST       Without --stix: the domains to load, e.g. enterprise,mobile,ics (default enterprise)
-  --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)`;
+  --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)
+  --overlay FILE       ATT&CK names and descriptions in another language (STIX language-content or a
+                       YAML/JSON map by ID; repeatable), used for --locale (default: $LANG)
+  --locale LANG        en or ru: the language of messages and reports (default: $LC_ALL, $LANG)`;
 
 /** The corpus of --stix, else of a settings file's ttpLens.attack.stixPath (relative to its
  *  workspace folder), else $TTPLENS_STIX, else a downloaded release or the embedded data per domain. */
@@ -68,6 +74,15 @@ export async function openCorpus(values: OptionValues, settings?: { stixPath: st
   if (load.prebuilt && !(await verifyInputs(load.inputs))) load = await loadCorpus(resolution.paths, { ...options, verifyContent: true });
   for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
+}
+
+/** The texts of --overlay in the CLI's language; a file that cannot be read is a warning. */
+export function openOverlay(values: OptionValues, corpus: Corpus): OverlayTexts | undefined {
+  const files = (values.overlay as string[] | undefined) ?? [];
+  if (!files.length) return undefined;
+  const { languages, problems } = loadOverlays(resolveOverlayPaths(files, undefined), corpus);
+  for (const problem of problems) process.stderr.write(`ttp-lens: ${t('warning: {0}', problem)}\n`);
+  return languages.get(locale());
 }
 
 /** Every candidate rule file under the given files and folders (the editor's default excludes, or

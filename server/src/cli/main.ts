@@ -11,6 +11,8 @@ import { downloadCommand } from './download';
 import { migrateCommand } from './migrate';
 import { searchCommand } from './search';
 import { showCommand } from './show';
+import { type Locale, setLocale, toLocale } from '../l10n/l10n';
+import { bundleErrorSentence } from '../corpus/bundleErrorText';
 
 const COMMANDS: CliCommand[] = [showCommand, searchCommand, coverageCommand, checkCommand, diffCommand, migrateCommand, downloadCommand];
 
@@ -21,8 +23,14 @@ function overview(): string {
 Commands:
 ${COMMANDS.map((c) => `  ${`${c.name} ${c.args}`.padEnd(width)} ${c.summary}`).join('\n')}
 
-Run \`ttp-lens <command> --help\` for a command's options and examples.
+Run \`ttp-lens <command> --help\` for a command's options and examples. Every command takes
+--locale en|ru (default: \$LC_ALL, \$LC_MESSAGES, \$LANG) for its messages and reports.
 `;
+}
+
+/** --locale, else the POSIX locale variables in their order of precedence. */
+function cliLocale(option: string | undefined): Locale {
+  return toLocale(option ?? (process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG));
 }
 
 function usageOf(command: CliCommand): string {
@@ -41,7 +49,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, help: { type: 'boolean', short: 'h', default: false } } });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, help: { type: 'boolean', short: 'h', default: false }, locale: { type: 'string' } } });
+    setLocale(cliLocale(values.locale as string | undefined));
     if (values.help) {
       process.stdout.write(usageOf(command));
       return 0;
@@ -53,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof BundleError) {
-      process.stderr.write(`ttp-lens: ${error.file === '(none)' ? '' : `the ATT&CK bundle ${error.file} `}${error.problem}.\n`);
+      process.stderr.write(`ttp-lens: ${bundleErrorSentence(error)}\n`);
       return 2;
     }
     throw error;

@@ -1,7 +1,8 @@
 // `ttp-lens show <ID>`: everything about one ATT&CK object, as text or JSON.
 import { factsOf } from '../corpus/facts';
 import { idFromUserInput } from '../corpus/ids';
-import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, openCorpus, UsageError } from './command';
+import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, openCorpus, openOverlay, UsageError } from './command';
+import { localizeFacts } from '../features/localized';
 import { factsToText } from './factsText';
 
 export const showCommand: CliCommand = {
@@ -36,7 +37,7 @@ Examples:
       return 1;
     }
     const facts = factsOf(corpus, object);
-    process.stdout.write(values.json ? `${JSON.stringify({ attack: corpus.versionLabel, ...facts }, null, 2)}\n` : `${factsToText(facts, corpus.versionLabel)}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify({ attack: corpus.versionLabel, ...facts }, null, 2)}\n` : `${factsToText(localizeFacts(facts, openOverlay(values, corpus)).facts, corpus.versionLabel)}\n`);
     return 0;
   },
 };

@@ -3,6 +3,7 @@
 import { attackUrl } from './ids';
 import type { Corpus } from './corpus';
 import type { AttackObject, LogSourceRef, ObjectKind } from './model';
+import { t, tn } from '../l10n/l10n';
 
 export interface ObjectRef {
   id: string;
@@ -221,10 +222,10 @@ function addTechniqueFacts(corpus: Corpus, technique: AttackObject, facts: Objec
 /** "Used by 2 groups, 11 software and 1 campaign." — the counts that are not zero. */
 export function usedBySentence(usedBy: NonNullable<ObjectFacts['usedBy']>): string {
   const parts = [
-    usedBy.groups ? `${usedBy.groups} group${usedBy.groups === 1 ? '' : 's'}` : '',
-    usedBy.software ? `${usedBy.software} software` : '',
-    usedBy.campaigns ? `${usedBy.campaigns} campaign${usedBy.campaigns === 1 ? '' : 's'}` : '',
+    usedBy.groups ? tn(usedBy.groups, '{0} group', '{0} groups') : '',
+    usedBy.software ? tn(usedBy.software, '{0} software', '{0} pieces of software') : '',
+    usedBy.campaigns ? tn(usedBy.campaigns, '{0} campaign', '{0} campaigns') : '',
   ].filter(Boolean);
-  if (!parts.length) return 'No group, software or campaign in this release is known to use it.';
-  return `Used by ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}.`;
+  if (!parts.length) return t('No group, software or campaign in this release is known to use it.');
+  return t('Used by {0}.', parts.length > 1 ? `${parts.slice(0, -1).join(', ')}${t(' and ')}${parts.at(-1)}` : parts[0]);
 }

@@ -1,5 +1,6 @@
 // The corpus's own data model: what we keep of a STIX bundle, in a form that is small, serialisable
 // (it is what the cache stores) and independent of STIX's verbosity. `Corpus` (corpus.ts) indexes it.
+import { later } from '../l10n/l10n';
 
 export type ObjectKind =
   | 'technique'
@@ -15,17 +16,17 @@ export type ObjectKind =
   | 'asset';
 
 export const OBJECT_KIND_LABEL: Record<ObjectKind, string> = {
-  technique: 'Technique',
-  tactic: 'Tactic',
-  dataSource: 'Data source',
-  dataComponent: 'Data component',
-  mitigation: 'Mitigation',
-  detectionStrategy: 'Detection strategy',
-  analytic: 'Analytic',
-  group: 'Group',
-  software: 'Software',
-  campaign: 'Campaign',
-  asset: 'Asset',
+  technique: later('Technique'),
+  tactic: later('Tactic'),
+  dataSource: later('Data source'),
+  dataComponent: later('Data component'),
+  mitigation: later('Mitigation'),
+  detectionStrategy: later('Detection strategy'),
+  analytic: later('Analytic'),
+  group: later('Group'),
+  software: later('Software'),
+  campaign: later('Campaign'),
+  asset: later('Asset'),
 };
 
 export interface LogSourceRef {

@@ -11,6 +11,9 @@ import { sigmaTagFor } from '../formats/sigmaTags';
 import { type CompletionContext, completionContext } from './completionContext';
 import { findTactic } from './resolve';
 import { tacticNameFor } from './writtenForm';
+import type { OverlayTexts } from '../corpus/overlay';
+import { t } from '../l10n/l10n';
+import { localName, searchWithOverlay } from './localized';
 
 const LIMIT = 150;
 /** Characters of a name shown beside the label before it is cut with "…". */
@@ -42,6 +45,8 @@ export interface CompletionInput {
   corpus: Corpus | undefined;
   /** Techniques the rule's log source can observe (ranked first), when known. */
   observable?: ReadonlySet<string>;
+  /** Localised names (`ttpLens.attack.overlayPaths`): shown, and searched as well as the English. */
+  overlay?: OverlayTexts;
 }
 
 /** Data kept on an item for completionItem/resolve. */
@@ -60,8 +65,10 @@ export function complete(input: CompletionInput): CompletionList | null {
   // "attack.t155" or "T155": an ID being typed, not yet a sub-technique ("attack.t1559.").
   const idTyped = /(?:^|\.)t\d+$/i.test(context.typed);
   const items: CompletionItem[] = [];
+  const overlay = input.overlay;
   const add = (object: AttackObject, text: string, rank: number, extraEdits?: TextEdit[]) => {
-    const tactics = (object.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s);
+    const tactics = (object.tactics ?? []).map((s) => localName(corpus.tacticsNamed(s)[0] ?? { id: '', name: s }, overlay));
+    const name = localName(object, overlay);
     const observable = input.observable?.has(object.id) ?? false;
     // Most items a rule's log source can observe: the few it cannot are the ones worth marking.
     const unobservable = input.observable !== undefined && object.kind === 'technique' && !observable;
@@ -71,13 +78,13 @@ export function complete(input: CompletionInput): CompletionList | null {
     items.push({
       label: text,
       labelDetails: {
-        detail: ` ${object.kind === 'tactic' ? object.id : shorten(object.name, NAME_WIDTH)}`,
-        description: unobservable ? `${shortTactics ? `${shortTactics} · ` : ''}not observable by this log source` : shortTactics || undefined,
+        detail: ` ${object.kind === 'tactic' ? object.id : shorten(name, NAME_WIDTH)}`,
+        description: unobservable ? `${shortTactics ? `${shortTactics} · ` : ''}${t('not observable by this log source')}` : shortTactics || undefined,
       },
-      detail: [`${object.id} ${object.name}`, tactics.join(', '), unobservable ? "not observable by this rule's log source" : ''].filter(Boolean).join(' — '),
+      detail: [`${object.id} ${name}`, tactics.join(', '), unobservable ? t("not observable by this rule's log source") : ''].filter(Boolean).join(' — '),
       kind: ITEM_KIND[object.kind],
       textEdit: { range, newText: text },
-      filterText: `${text} ${object.name}`,
+      filterText: name === object.name ? `${text} ${object.name}` : `${text} ${name} ${object.name}`,
       // An ID being typed lists techniques before sub-techniques (those come after the parent and a
       // dot); within each, what the rule's log source can observe first.
       sortText: `${idTyped && object.isSubtechnique ? 1 : 0}${observable ? 0 : 1}${String(rank).padStart(4, '0')}`,
@@ -88,11 +95,11 @@ export function complete(input: CompletionInput): CompletionList | null {
 
   switch (context.slot.kind) {
     case 'sigmaTag':
-      sigmaTagCandidates(corpus, context).forEach((object, rank) => add(object, object.kind === 'tactic' ? sigmaTagFor(object.shortname ?? '') : sigmaTagFor(object.id), rank));
+      sigmaTagCandidates(corpus, context, overlay).forEach((object, rank) => add(object, object.kind === 'tactic' ? sigmaTagFor(object.shortname ?? '') : sigmaTagFor(object.id), rank));
       break;
     case 'bareId': {
       const tactic = context.slot.tactic ? findTactic(corpus, context.slot.tactic)?.tactic.shortname : undefined;
-      const candidates = candidatesFor(corpus, context.typed, context.slot.kinds);
+      const candidates = candidatesFor(corpus, context.typed, context.slot.kinds, overlay);
       // Under a MaxPatrol tactic key, that tactic's techniques first.
       if (tactic) candidates.sort((a, b) => Number(!a.tactics?.includes(tactic)) - Number(!b.tactics?.includes(tactic)));
       candidates.forEach((object, rank) => add(object, object.id, rank));
@@ -102,7 +109,7 @@ export function complete(input: CompletionInput): CompletionList | null {
       corpus.tactics().forEach((tactic, rank) => add(tactic, tacticNameFor(tactic, input.rule.format), rank));
       break;
     case 'elasticId':
-      elasticCandidates(corpus, context).forEach((object, rank) => add(object, object.id, rank, elasticCompanionEdits(input.lines, context.slot.kind === 'elasticId' ? context.slot.line : 0, object)));
+      elasticCandidates(corpus, context, overlay).forEach((object, rank) => add(object, object.id, rank, elasticCompanionEdits(input.lines, context.slot.kind === 'elasticId' ? context.slot.line : 0, object)));
       break;
   }
   items.sort((a, b) => (a.sortText! < b.sortText! ? -1 : a.sortText! > b.sortText! ? 1 : 0));
@@ -110,22 +117,22 @@ export function complete(input: CompletionInput): CompletionList | null {
 }
 
 /** IDs by prefix when an ID is being typed, else names (fuzzy, word prefix, acronym). */
-function candidatesFor(corpus: Corpus, typed: string, kinds: readonly ObjectKind[]): AttackObject[] {
+function candidatesFor(corpus: Corpus, typed: string, kinds: readonly ObjectKind[], overlay?: OverlayTexts): AttackObject[] {
   if (!typed) return corpus.objects.filter((o) => kinds.includes(o.kind) && live(o) && o.id && !o.isSubtechnique).sort((a, b) => a.id.localeCompare(b.id)).slice(0, LIMIT);
-  return corpus.find(typed, { kinds, limit: LIMIT }).map((r) => r.object);
+  return searchWithOverlay(corpus, overlay, typed, { kinds: [...kinds], limit: LIMIT });
 }
 
-function sigmaTagCandidates(corpus: Corpus, context: CompletionContext): AttackObject[] {
+function sigmaTagCandidates(corpus: Corpus, context: CompletionContext, overlay?: OverlayTexts): AttackObject[] {
   const typed = context.typed.toLowerCase();
   const rest = 'attack.'.startsWith(typed) ? '' : typed.startsWith('attack.') ? typed.slice('attack.'.length) : typed;
   const tactics = corpus.tactics().filter((t) => (t.shortname ?? '').startsWith(rest));
-  if (/^(t|g|s|m|ds)\d/.test(rest)) return candidatesFor(corpus, rest, ['technique', 'group', 'software', 'mitigation', 'dataSource']);
+  if (/^(t|g|s|m|ds)\d/.test(rest)) return candidatesFor(corpus, rest, ['technique', 'group', 'software', 'mitigation', 'dataSource'], overlay);
   if (!rest) return [...tactics, ...candidatesFor(corpus, '', ['technique'])];
-  const byName = corpus.find(rest.replace(/[-_]/g, ' '), { kinds: ['technique', 'group', 'software'], limit: LIMIT }).map((r) => r.object);
+  const byName = searchWithOverlay(corpus, overlay, rest.replace(/[-_]/g, ' '), { kinds: ['technique', 'group', 'software'], limit: LIMIT });
   return [...tactics, ...byName];
 }
 
-function elasticCandidates(corpus: Corpus, context: CompletionContext): AttackObject[] {
+function elasticCandidates(corpus: Corpus, context: CompletionContext, overlay?: OverlayTexts): AttackObject[] {
   const slot = context.slot;
   if (slot.kind !== 'elasticId') return [];
   if (slot.table === 'tactic') return corpus.tactics().filter((t) => t.id.startsWith(context.typed.toUpperCase()) || !context.typed);
@@ -133,7 +140,7 @@ function elasticCandidates(corpus: Corpus, context: CompletionContext): AttackOb
     const parent = corpus.get(slot.parentTechnique);
     if (parent) return corpus.subtechniquesOf(parent).filter((s) => live(s) && s.id.startsWith(context.typed.toUpperCase()));
   }
-  const candidates = candidatesFor(corpus, context.typed, ['technique']).filter((t) => slot.table === 'subtechnique' || !t.isSubtechnique);
+  const candidates = candidatesFor(corpus, context.typed, ['technique'], overlay).filter((t) => slot.table === 'subtechnique' || !t.isSubtechnique);
   const tactic = slot.tactic ? corpus.get(slot.tactic)?.shortname : undefined;
   if (tactic) candidates.sort((a, b) => Number(!a.tactics?.includes(tactic)) - Number(!b.tactics?.includes(tactic)));
   return candidates;

@@ -24,7 +24,8 @@ export interface CompletionContext {
   line: number;
 }
 
-const TOKEN = /[\w.\-]*$/;
+// Letters of any script: a name in the user's language is searched too ("межпроц" → T1559).
+const TOKEN = /[\p{L}\p{N}_.\-]*$/u;
 
 /** Keys above a line, innermost first (by decreasing indentation), e.g. ["mitre_attack_id", "tags"]. */
 export function enclosingKeys(lines: LineIndex, line: number, indent: number): string[] {
@@ -53,13 +54,13 @@ export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumb
   const before = lineText.slice(0, character);
   const token = TOKEN.exec(before)![0];
   const start = character - token.length;
-  const rest = /^[\w.\-]*/.exec(lineText.slice(character))![0];
+  const rest = /^[\p{L}\p{N}_.\-]*/u.exec(lineText.slice(character))![0];
   const base = { typed: token, start, end: character + rest.length, line: lineNumber };
   const indent = lineText.length - lineText.trimStart().length;
 
   if (rule.format === 'elastic') return elasticContext(lines, lineNumber, before, base);
 
-  const listItem = /^\s*-\s*['"]?[\w.\-]*$/.test(before);
+  const listItem = /^\s*-\s*['"]?[\p{L}\p{N}_.\-]*$/u.test(before);
   const flowItem = /^\s*([\w.\-]+)\s*:\s*\[[^\]]*$/.exec(before);
   const keys = flowItem ? [flowItem[1]] : listItem ? enclosingKeys(lines, lineNumber, Math.max(indent, 1)) : [];
   // A list item at column 0 ("tags:\n- attack.x") belongs to the key right above.

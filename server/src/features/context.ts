@@ -4,6 +4,7 @@ import type { Corpus } from '../corpus/corpus';
 import type { AttackObject } from '../corpus/model';
 import type { LogSourceHoverContext } from './logSourceHover';
 import type { WorkspaceHoverLines } from './workspaceLines';
+import type { OverlayTexts } from '../corpus/overlay';
 
 export interface FeatureContext {
   corpus: Corpus | undefined;
@@ -11,4 +12,6 @@ export interface FeatureContext {
   workspaceFor?: (object: AttackObject) => WorkspaceHoverLines;
   /** The log-source table, for hovers on a rule's log source. */
   logSources?: Omit<LogSourceHoverContext, 'corpus'>;
+  /** ATT&CK names and descriptions in the user's language (`ttpLens.attack.overlayPaths`). */
+  overlay?: OverlayTexts;
 }

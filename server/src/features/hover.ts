@@ -7,6 +7,9 @@ import type { FeatureContext } from './context';
 import { escapeMarkdown, factsToMarkdown } from './objectMarkdown';
 import { logSourceAt, logSourceHover } from './logSourceHover';
 import { referenceAt, resolveReference } from './resolve';
+import { t } from '../l10n/l10n';
+import { OBJECT_KIND_LABEL } from '../corpus/model';
+import { localizeFacts } from './localized';
 
 /** An Elastic `name = "…"` next to an ID hovers as the ID. */
 function nameAt(references: readonly AttackReference[], line: number, character: number): AttackReference | undefined {
@@ -25,17 +28,18 @@ export function hover(rule: RuleDocument, position: Position, context: FeatureCo
   const resolution = resolveReference(corpus, reference);
   let value: string;
   if (resolution.status === 'found') {
-    const facts = factsOf(corpus, resolution.object);
+    const { facts, languageNote } = localizeFacts(factsOf(corpus, resolution.object), context.overlay);
     const workspace = context.workspaceFor?.(resolution.object);
     value = factsToMarkdown(facts, {
       versionLabel: corpus.versionLabel,
       workspaceSummary: workspace?.summary,
       workspaceLines: workspace?.lines,
+      languageNote,
     });
   } else if (resolution.status === 'missing' && resolution.verdict.kind === 'newer') {
-    value = `**${escapeMarkdown(reference.id)}** is not in the loaded ${escapeMarkdown(resolution.verdict.loadedVersion)}; it is likely from a newer ATT&CK release.`;
+    value = t('{0} is not in the loaded {1}; it is likely from a newer ATT&CK release.', `**${escapeMarkdown(reference.id)}**`, escapeMarkdown(resolution.verdict.loadedVersion));
   } else {
-    value = `**${escapeMarkdown(reference.written)}** is not a known ATT&CK ${reference.kind === 'unknown' ? 'reference' : reference.kind} in ${escapeMarkdown(corpus.versionLabel)}.`;
+    value = t('{0} is not a known ATT&CK {1} in {2}.', `**${escapeMarkdown(reference.written)}**`, reference.kind === 'unknown' ? t('reference') : t(OBJECT_KIND_LABEL[reference.kind]).toLowerCase(), escapeMarkdown(corpus.versionLabel));
   }
   return { contents: { kind: MarkupKind.Markdown, value }, range: reference.range };
 }

@@ -1,6 +1,7 @@
 // ObjectFacts → Markdown for hovers and completion documentation.
 import { type ObjectFacts, type ObjectRef, usedBySentence } from '../corpus/facts';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
+import { later, t } from '../l10n/l10n';
 
 export interface MarkdownOptions {
   /** "ATT&CK v18.1", shown in the header line. */
@@ -13,6 +14,8 @@ export interface MarkdownOptions {
   workspaceLines?: string[];
   /** Maximum list entries before "and N more". */
   listLimit?: number;
+  /** Which text is in which language, when an overlay gave only some of them. */
+  languageNote?: string;
 }
 
 export function escapeMarkdown(text: string): string {
@@ -36,7 +39,7 @@ function refText(ref: ObjectRef): string {
 
 function limited<T>(items: readonly T[], limit: number, render: (item: T) => string, separator = ', '): string {
   const shown = items.slice(0, limit).map(render).join(separator);
-  return items.length > limit ? `${shown}${separator}… and ${items.length - limit} more` : shown;
+  return items.length > limit ? `${shown}${separator}${t('… and {0} more', items.length - limit)}` : shown;
 }
 
 /** Code spans for log-source channels, which hold `=` and spaces. */
@@ -48,76 +51,77 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   const limit = options.listLimit ?? 8;
   const lines: string[] = [];
   const { ref } = facts;
-  const subtitle = facts.softwareType ? `Software (${facts.softwareType})` : OBJECT_KIND_LABEL[ref.kind];
+  const subtitle = facts.softwareType ? t('Software ({0})', facts.softwareType) : t(OBJECT_KIND_LABEL[ref.kind]);
   lines.push(`**${escapeMarkdown(ref.id)} · ${escapeMarkdown(ref.name)}** — ${subtitle} · ${escapeMarkdown(options.versionLabel)}`);
   if (options.workspaceSummary) lines.push('', options.workspaceSummary);
   if (facts.revoked) {
-    lines.push('', facts.successor ? `⚠ **Revoked** — replaced by ${refText(facts.successor)}.` : '⚠ **Revoked** in this ATT&CK release.');
+    lines.push('', facts.successor ? t('⚠ **Revoked** — replaced by {0}.', refText(facts.successor)) : t('⚠ **Revoked** in this ATT&CK release.'));
   } else if (facts.deprecated) {
-    lines.push('', '⚠ **Deprecated** in this ATT&CK release.');
+    lines.push('', t('⚠ **Deprecated** in this ATT&CK release.'));
   }
   const meta: string[] = [];
-  if (facts.parent && ref.kind === 'technique') meta.push(`Sub-technique of ${refText(facts.parent)}`);
-  if (facts.tactics?.length) meta.push(`Tactics: ${facts.tactics.map((t) => (t.id ? `${escapeMarkdown(t.name)} (${link(t)})` : escapeMarkdown(t.name))).join(', ')}`);
-  if (facts.platforms?.length) meta.push(`Platforms: ${facts.platforms.map(escapeMarkdown).join(', ')}`);
-  if (facts.aliases?.length) meta.push(`Also known as: ${limited(facts.aliases, 6, escapeMarkdown)}`);
-  if (facts.parent && ref.kind === 'dataComponent') meta.push(`Data source: ${refText(facts.parent)}`);
-  if (facts.parent && ref.kind === 'analytic') meta.push(`Detection strategy: ${refText(facts.parent)}`);
+  if (facts.parent && ref.kind === 'technique') meta.push(t('Sub-technique of {0}', refText(facts.parent)));
+  if (facts.tactics?.length) meta.push(t('Tactics: {0}', facts.tactics.map((t) => (t.id ? `${escapeMarkdown(t.name)} (${link(t)})` : escapeMarkdown(t.name))).join(', ')));
+  if (facts.platforms?.length) meta.push(t('Platforms: {0}', facts.platforms.map(escapeMarkdown).join(', ')));
+  if (facts.aliases?.length) meta.push(t('Also known as: {0}', limited(facts.aliases, 6, escapeMarkdown)));
+  if (facts.parent && ref.kind === 'dataComponent') meta.push(t('Data source: {0}', refText(facts.parent)));
+  if (facts.parent && ref.kind === 'analytic') meta.push(t('Detection strategy: {0}', refText(facts.parent)));
   if (meta.length) lines.push('', meta.join('  \n'));
   if (facts.summary) lines.push('', corpusMarkdown(facts.summary));
+  if (options.languageNote) lines.push('', options.languageNote);
   if (options.brief) return lines.join('\n');
 
-  if (facts.subtechniques?.length) lines.push('', `**Sub-techniques:** ${limited(facts.subtechniques, limit, refText)}`);
+  if (facts.subtechniques?.length) lines.push('', t('**Sub-techniques:** {0}', limited(facts.subtechniques, limit, refText)));
   if (facts.observedBy) {
     if (facts.observedBy.length) {
-      lines.push('', '**Detection — data components**');
+      lines.push('', t('**Detection — data components**'));
       for (const entry of facts.observedBy.slice(0, limit)) lines.push(componentLine(entry));
-      if (facts.observedBy.length > limit) lines.push(`- … and ${facts.observedBy.length - limit} more`);
+      if (facts.observedBy.length > limit) lines.push(`- ${t('… and {0} more', facts.observedBy.length - limit)}`);
     } else {
-      lines.push('', '_ATT&CK lists no data component that observes this technique._');
+      lines.push('', `_${t('ATT&CK lists no data component that observes this technique.')}_`);
     }
   }
   if (facts.detectionStrategies?.length && ref.kind === 'technique') {
     const strategies = facts.detectionStrategies.map(
       (s) => `${refText(s.strategy)} (${s.analytics.map((a) => `${link(a.analytic)}${a.platforms.length ? ' ' + a.platforms.join('/') : ''}`).join(', ')})`,
     );
-    lines.push('', `**Detection strategies:** ${strategies.join('; ')}`);
+    lines.push('', t('**Detection strategies:** {0}', strategies.join('; ')));
   }
   if (facts.analytic) {
-    lines.push('', '**Reads**');
+    lines.push('', t('**Reads**'));
     for (const read of facts.analytic.reads) lines.push(`- ${refText(read.component)} — ${escapeMarkdown(read.logSource.name)} ${code(read.logSource.channel)}`);
   }
   if (facts.mitigations?.length) {
-    lines.push('', '**Mitigations**');
+    lines.push('', t('**Mitigations**'));
     for (const m of facts.mitigations.slice(0, limit)) lines.push(`- ${refText(m.mitigation)}`);
-    if (facts.mitigations.length > limit) lines.push(`- … and ${facts.mitigations.length - limit} more`);
+    if (facts.mitigations.length > limit) lines.push(`- ${t('… and {0} more', facts.mitigations.length - limit)}`);
   }
-  if (facts.components?.length) lines.push('', `**Data components:** ${limited(facts.components, limit, refText)}`);
+  if (facts.components?.length) lines.push('', t('**Data components:** {0}', limited(facts.components, limit, refText)));
   if (facts.logSources?.length) {
-    lines.push('', `**Log sources:** ${limited(facts.logSources, 6, (l) => `${escapeMarkdown(l.name)} ${code(l.channel)}`)}`);
+    lines.push('', t('**Log sources:** {0}', limited(facts.logSources, 6, (l) => `${escapeMarkdown(l.name)} ${code(l.channel)}`)));
   }
   if (facts.techniques && ref.kind !== 'technique') {
-    const verb = TECHNIQUE_VERB[ref.kind] ?? 'Techniques';
-    lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${verb}: none in this release._`);
+    const verb = t(TECHNIQUE_VERB[ref.kind] ?? 'Techniques');
+    lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${t('{0}: none in this release.', verb)}_`);
   }
   if (facts.usedBy && (facts.usedBy.groups || facts.usedBy.software || facts.usedBy.campaigns)) {
     lines.push('', usedBySentence(facts.usedBy));
   }
   if (options.workspaceLines?.length) lines.push('', ...options.workspaceLines);
-  if (ref.url) lines.push('', `[Open ${escapeMarkdown(ref.id)} on attack.mitre.org](${ref.url})`);
+  if (ref.url) lines.push('', `[${t('Open {0} on attack.mitre.org', escapeMarkdown(ref.id))}](${ref.url})`);
   return lines.join('\n');
 }
 
 const TECHNIQUE_VERB: Partial<Record<string, string>> = {
-  tactic: 'Techniques',
-  dataSource: 'Observes techniques',
-  dataComponent: 'Observes techniques',
-  mitigation: 'Mitigates techniques',
-  detectionStrategy: 'Detects techniques',
-  analytic: 'Detects techniques',
-  group: 'Uses techniques',
-  software: 'Uses techniques',
-  campaign: 'Uses techniques',
+  tactic: later('Techniques'),
+  dataSource: later('Observes techniques'),
+  dataComponent: later('Observes techniques'),
+  mitigation: later('Mitigates techniques'),
+  detectionStrategy: later('Detects techniques'),
+  analytic: later('Detects techniques'),
+  group: later('Uses techniques'),
+  software: later('Uses techniques'),
+  campaign: later('Uses techniques'),
 };
 
 function componentLine(entry: NonNullable<ObjectFacts['observedBy']>[number]): string {

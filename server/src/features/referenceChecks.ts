@@ -8,6 +8,7 @@ import type { AttackReference, RuleDocument } from '../formats/model';
 import type { DiagnosticCode } from '../settings';
 import { findTactic, tacticKey } from './resolve';
 import { writtenFormFor } from './writtenForm';
+import { t } from '../l10n/l10n';
 
 export interface Finding {
   code: DiagnosticCode;
@@ -75,22 +76,22 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
 
   if (reference.kind === 'tactic' && !/^TA\d{4}$/i.test(reference.id)) return checkTacticName(corpus, rule, reference);
   if (reference.kind === 'unknown') {
-    return [{ code: 'ttp.unknown-id', range: reference.range, message: `${reference.written} is not an ATT&CK reference: Sigma's attack.* tags name techniques (attack.t1059), tactics (attack.execution), groups, software, data sources and mitigations.` }];
+    return [{ code: 'ttp.unknown-id', range: reference.range, message: t("{0} is not an ATT&CK reference: Sigma's attack.* tags name techniques (attack.t1059), tactics (attack.execution), groups, software, data sources and mitigations.", reference.written) }];
   }
   const findings: Finding[] = [];
   const object = corpus.get(reference.id);
   if (!object || object.kind !== reference.kind) {
     const verdict = corpus.classifyMissing(reference.id);
     if (verdict.kind === 'newer') {
-      return [{ code: 'ttp.newer-id', range: reference.range, message: `${reference.id} is not in the loaded ${version}; it is likely from a newer ATT&CK release. Load that release (ttpLens.attack.stixPath) to check it.` }];
+      return [{ code: 'ttp.newer-id', range: reference.range, message: t('{0} is not in the loaded {1}; it is likely from a newer ATT&CK release. Load that release (ttpLens.attack.stixPath) to check it.', reference.id, version) }];
     }
     const suggestions = suggestIds(corpus, reference);
-    const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map(label).join(', or ')}?` : '';
+    const didYouMean = suggestions.length ? ` ${t('Did you mean {0}?', suggestions.map(label).join(t(', or ')))}` : '';
     return [{
       code: 'ttp.unknown-id',
       range: reference.range,
-      message: `${reference.id} is not an ATT&CK ${reference.kind === 'technique' ? 'technique' : 'ID'} in ${version}.${didYouMean}`,
-      replacements: suggestions.map((s) => replaceWith(s, `Change to ${writtenFormFor(reference, rule.format, s)} (${s.name})`)),
+      message: (reference.kind === 'technique' ? t('{0} is not an ATT&CK technique in {1}.', reference.id, version) : t('{0} is not an ATT&CK ID in {1}.', reference.id, version)) + didYouMean,
+      replacements: suggestions.map((s) => replaceWith(s, t('Change to {0} ({1})', writtenFormFor(reference, rule.format, s), s.name))),
     }];
   }
   if (object.revoked) {
@@ -100,25 +101,25 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
     findings.push({
       code: 'ttp.revoked',
       range: reference.range,
-      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}.`
-        : successors.length ? `${label(object)} is revoked in ${version} and split into ${successors.map(label).join(' and ')}: use the one this rule detects.`
-        : `${label(object)} is revoked in ${version} and has no successor.`,
-      replacements: successors.length ? successors.map((s) => replaceWith(s, `Replace with ${writtenFormFor(reference, rule.format, s)} (${s.name})`)) : undefined,
+      message: successor ? t('{0} is revoked in {1}: use {2}.', label(object), version, label(successor))
+        : successors.length ? t('{0} is revoked in {1} and split into {2}: use the one this rule detects.', label(object), version, successors.map(label).join(t(' and ')))
+        : t('{0} is revoked in {1} and has no successor.', label(object), version),
+      replacements: successors.length ? successors.map((s) => replaceWith(s, t('Replace with {0} ({1})', writtenFormFor(reference, rule.format, s), s.name))) : undefined,
       autoFix: !!successor,
     });
   } else if (object.deprecated) {
-    findings.push({ code: 'ttp.deprecated', range: reference.range, message: `${label(object)} is deprecated in ${version}; ATT&CK no longer maintains it and names no replacement.` });
+    findings.push({ code: 'ttp.deprecated', range: reference.range, message: t('{0} is deprecated in {1}; ATT&CK no longer maintains it and names no replacement.', label(object), version) });
   }
   if (reference.malformed && !object.revoked) {
     const fixed = writtenFormFor(reference, rule.format, object);
-    findings.push({ code: 'ttp.malformed', range: reference.range, message: `${reference.written}: ${reference.malformed} — write ${fixed}.`, replacements: [{ range: reference.range, text: fixed, title: `Write ${fixed}` }], autoFix: true });
+    findings.push({ code: 'ttp.malformed', range: reference.range, message: t('{0} is written the wrong way ({1}): write {2}.', reference.written, t(reference.malformed), fixed), replacements: [{ range: reference.range, text: fixed, title: t('Write {0}', fixed) }], autoFix: true });
   }
   if (reference.name && reference.name.text !== object.name && !object.revoked) {
     findings.push({
       code: 'ttp.name-mismatch',
       range: reference.name.range,
-      message: `The name of ${object.id} is "${object.name}" in ${version}, not "${reference.name.text}".`,
-      replacements: [{ range: reference.name.range, text: object.name, title: `Change the name to "${object.name}"` }],
+      message: t('The name of {0} is "{1}" in {2}, not "{3}".', object.id, object.name, version, reference.name.text),
+      replacements: [{ range: reference.name.range, text: object.name, title: t('Change the name to "{0}"', object.name) }],
       autoFix: true,
     });
   }
@@ -132,7 +133,7 @@ function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackRe
     const expected = writtenFormFor(reference, rule.format, found.tactic);
     // Each format has one spelling of a tactic name (attack.defense-evasion, DefenseEvasion, defense-evasion).
     if (reference.written !== expected) {
-      return [{ code: 'ttp.malformed', range: reference.range, message: `${reference.written}: the tactic ${found.tactic.name} is written ${expected} here.`, replacements: [{ range: reference.range, text: expected, title: `Write ${expected}` }], autoFix: true }];
+      return [{ code: 'ttp.malformed', range: reference.range, message: t('{0} is written the wrong way: the tactic {1} is written {2} here.', reference.written, found.tactic.name, expected), replacements: [{ range: reference.range, text: expected, title: t('Write {0}', expected) }], autoFix: true }];
     }
     return [];
   }
@@ -142,9 +143,9 @@ function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackRe
     return [{
       code: 'ttp.unknown-tactic',
       range: reference.range,
-      message: `${reference.written} is not an ATT&CK tactic. Did you mean ${forms.join(' or ')}?`,
-      replacements: suggestions.map((t, i) => ({ range: reference.range, text: forms[i], title: `Change to ${forms[i]} (${t.name})` })),
+      message: t('{0} is not an ATT&CK tactic. Did you mean {1}?', reference.written, forms.join(t(' or '))),
+      replacements: suggestions.map((tactic, i) => ({ range: reference.range, text: forms[i], title: t('Change to {0} ({1})', forms[i], tactic.name) })),
     }];
   }
-  return [{ code: 'ttp.newer-tactic', range: reference.range, message: `${reference.written} is not a tactic in the loaded ${version}; it is likely from a newer ATT&CK release.` }];
+  return [{ code: 'ttp.newer-tactic', range: reference.range, message: t('{0} is not a tactic in the loaded {1}; it is likely from a newer ATT&CK release.', reference.written, version) }];
 }

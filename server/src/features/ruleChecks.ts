@@ -8,6 +8,7 @@ import type { Finding } from './referenceChecks';
 import { findTactic, resolveReference } from './resolve';
 import { sigmaTagFor } from '../formats/sigmaTags';
 import { tacticNameFor } from './writtenForm';
+import { t } from '../l10n/l10n';
 
 const live = (o: AttackObject | undefined): o is AttackObject => !!o && !o.revoked && !o.deprecated;
 
@@ -32,7 +33,7 @@ export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[]
     findings.push({
       code: 'ttp.wrong-tactic',
       range: reference.range,
-      message: `${technique.id} ${technique.name} does not belong to ${tactic.name} (${tactic.id}) in ${corpus.versionLabel}; its tactics: ${tacticList(corpus, technique)}.`,
+      message: t('{0} {1} does not belong to {2} ({3}) in {4}; its tactics are {5}.', technique.id, technique.name, tactic.name, tactic.id, corpus.versionLabel, tacticList(corpus, technique)),
     });
   }
   return findings;
@@ -66,7 +67,7 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
       findings.push({
         code: 'ttp.wrong-tactic',
         range: reference.range,
-        message: `None of this rule's techniques belongs to ${resolution.object.name} in ${corpus.versionLabel}.`,
+        message: t("None of this rule's techniques belongs to {0} in {1}.", resolution.object.name, corpus.versionLabel),
       });
     }
   }
@@ -83,9 +84,11 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
     findings.push({
       code: 'ttp.missing-tactic',
       range: reference.range,
-      message: `${technique.id} ${technique.name} has no tactic ${rule.format === 'sigma' ? 'tag' : 'in `tactics`'} in this rule: add ${forms.join(' or ')}.`,
+      message: rule.format === 'sigma'
+        ? t('{0} {1} has no tactic tag in this rule: add {2}.', technique.id, technique.name, forms.join(t(' or ')))
+        : t('{0} {1} has no tactic in `tactics` in this rule: add {2}.', technique.id, technique.name, forms.join(t(' or '))),
       // Sigma keeps tactics and techniques in one `tags` list, so the fix can add the tag there.
-      insertions: rule.format === 'sigma' && rule.insertion ? forms.map((text) => ({ text, title: `Add ${text}` })) : undefined,
+      insertions: rule.format === 'sigma' && rule.insertion ? forms.map((text) => ({ text, title: t('Add {0}', text) })) : undefined,
       // With one tactic there is nothing to choose: Fix All (and check --fix) may add it.
       autoFix: rule.format === 'sigma' && !!rule.insertion && forms.length === 1,
     });
@@ -103,7 +106,7 @@ export function checkDuplicates(rule: RuleDocument): Finding[] {
       seen.add(key);
       continue;
     }
-    findings.push({ code: 'ttp.duplicate', range: reference.range, message: `${reference.written} is already listed${reference.tactic ? ` under ${reference.tactic}` : ''}.`, deletion: reference.range, autoFix: true });
+    findings.push({ code: 'ttp.duplicate', range: reference.range, message: reference.tactic ? t('{0} is already listed under {1}.', reference.written, reference.tactic) : t('{0} is already listed.', reference.written), deletion: reference.range, autoFix: true });
   }
   return findings;
 }
@@ -128,7 +131,7 @@ export function checkObservable(corpus: Corpus, rule: RuleDocument, ruleComponen
     findings.push({
       code: 'ttp.unobservable',
       range: reference.range,
-      message: `This rule's log source (${provided.describe}) cannot observe ${technique.id} ${technique.name}: ${corpus.versionLabel} lists ${listed} for it.`,
+      message: t("This rule's log source ({0}) cannot observe {1} {2}: {3} lists {4} for it.", provided.describe, technique.id, technique.name, corpus.versionLabel, listed),
     });
   }
   return findings;

@@ -5,6 +5,7 @@ import type { Corpus } from '../corpus/corpus';
 import type { ObjectKind } from '../corpus/model';
 import type { RuleDocument } from '../formats/model';
 import type { RuleIndex } from '../workspace/ruleIndex';
+import { ruleName } from '../workspace/ruleNames';
 
 const MAX_RESULTS = 200;
 
@@ -19,7 +20,7 @@ const OBJECT_SYMBOL: Partial<Record<ObjectKind, SymbolKind>> = {
 };
 
 function ruleTitle(rule: RuleDocument): string {
-  return rule.identity.title ?? rule.uri.slice(rule.uri.lastIndexOf('/') + 1);
+  return ruleName(rule);
 }
 
 export function workspaceSymbols(query: string, corpus: Corpus | undefined, index: RuleIndex): SymbolInformation[] {

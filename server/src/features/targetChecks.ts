@@ -9,6 +9,7 @@ import { FORMAT_LABEL, type RuleDocument, type RuleFormat } from '../formats/mod
 import { compareVersions } from '../releases/releaseDates';
 import type { Finding } from './referenceChecks';
 import { findTactic, resolveReference } from './resolve';
+import { t } from '../l10n/l10n';
 
 export interface TargetRelease {
   /** The configured version, normalised ("16.1"). */
@@ -32,7 +33,6 @@ export function checkTarget(corpus: Corpus, rule: RuleDocument, target: TargetRe
   // Everything in a release the target is not older than existed at the target.
   if (compareVersions(loadedVersion(corpus), target.version) <= 0) return [];
   if (!target.corpus && !target.date) return [];
-  const where = `ATT&CK v${target.version}, the release ${FORMAT_LABEL[rule.format]} rules target (ttpLens.targets)`;
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const reference of rule.references) {
@@ -46,10 +46,10 @@ export function checkTarget(corpus: Corpus, rule: RuleDocument, target: TargetRe
     if (target.corpus) {
       const byId = target.corpus.get(object.id);
       const byName = object.kind === 'tactic' && !/^TA\d{4}$/i.test(reference.id) ? findTactic(target.corpus, reference.id)?.tactic : byId;
-      if (byId?.kind !== object.kind) message = `${label(object)} is not in ${where}: the SIEM will reject or mis-file it.`;
-      else if (!byName) message = `${reference.written} is not a tactic name in ATT&CK v${target.version} (there ${object.id} is ${byId.name}), the release ${FORMAT_LABEL[rule.format]} rules target (ttpLens.targets): the SIEM will reject or mis-file it.`;
+      if (byId?.kind !== object.kind) message = t('{0} is not in ATT&CK v{1}, the release {2} rules target (ttpLens.targets): the SIEM will reject or mis-file it.', label(object), target.version, FORMAT_LABEL[rule.format]);
+      else if (!byName) message = t('{0} is not a tactic name in ATT&CK v{1} (there {2} is {3}), the release {4} rules target (ttpLens.targets): the SIEM will reject or mis-file it.', reference.written, target.version, object.id, byId.name, FORMAT_LABEL[rule.format]);
     } else if (object.created && target.date && object.created > target.date) {
-      message = `${label(object)} was added to ATT&CK after v${target.version} (created ${object.created}; v${target.version} was published ${target.date}), the release ${FORMAT_LABEL[rule.format]} rules target (ttpLens.targets): the SIEM will reject or mis-file it.`;
+      message = t('{0} was added to ATT&CK after v{1} (created {2}; v{1} was published {3}), the release {4} rules target (ttpLens.targets): the SIEM will reject or mis-file it.', label(object), target.version, object.created, target.date, FORMAT_LABEL[rule.format]);
     }
     if (!message) continue;
     reported.add(key);

@@ -12,6 +12,8 @@ import { componentCoverage } from '../workspace/componentCoverage';
 import { type CoverageModel, parentLevelRules, ruleFilter, subtechniqueOnlyRules, type TechniqueCoverage } from '../workspace/coverageModel';
 import { ruleRef } from '../workspace/coverageView';
 import type { RuleIndex } from '../workspace/ruleIndex';
+import type { OverlayTexts } from '../corpus/overlay';
+import { localizeFacts } from './localized';
 
 const READING_SHOWN = 5;
 
@@ -21,6 +23,8 @@ export interface PanelInputs {
   index: RuleIndex;
   components: ComponentIndex;
   componentsOf: RuleComponentsOf;
+  /** Localised names and descriptions (`ttpLens.attack.overlayPaths`). */
+  overlay?: OverlayTexts;
 }
 
 /** The model's entry, or — for a technique the model does not count (revoked, deprecated, outside
@@ -34,7 +38,8 @@ function entryFor(inputs: PanelInputs, technique: AttackObject): { entry: Techni
 
 export function techniquePanel(inputs: PanelInputs, technique: AttackObject): TechniquePanel {
   const { corpus, model } = inputs;
-  const facts = factsOf(corpus, technique);
+  const facts = localizeFacts(factsOf(corpus, technique), inputs.overlay).facts;
+  const localText = inputs.overlay?.get(technique.id);
   const { entry, counted } = entryFor(inputs, technique);
   const coverage = new Map(componentCoverage(corpus, model, entry, inputs.components, inputs.componentsOf).map((c) => [corpus.label(c.component), c]));
   const components: PanelComponent[] = [];
@@ -63,11 +68,11 @@ export function techniquePanel(inputs: PanelInputs, technique: AttackObject): Te
   const panel: TechniquePanel = {
     versionLabel: corpus.versionLabel,
     id: technique.id,
-    name: technique.name,
+    name: facts.ref.name,
     url: facts.ref.url,
     revoked: facts.revoked,
     deprecated: facts.deprecated,
-    summary: corpus.description(technique),
+    summary: localText?.description ?? corpus.description(technique),
     tactics: (facts.tactics ?? []).map((t) => ({ id: t.id, name: t.name })),
     platforms: facts.platforms ?? [],
     subtechniques: (facts.subtechniques ?? []).map((s) => {

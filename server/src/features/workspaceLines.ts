@@ -10,6 +10,8 @@ import { type CoverageModel, formatCounts, parentLevelRules, subtechniqueOnlyRul
 import { SHOW_TECHNIQUE_COMMAND } from '../protocol';
 import type { RuleIndex } from '../workspace/ruleIndex';
 import { escapeMarkdown } from './objectMarkdown';
+import { t, tn } from '../l10n/l10n';
+import { ruleName } from '../workspace/ruleNames';
 
 const SHOWN = 3;
 
@@ -18,16 +20,15 @@ const SHOWN = 3;
 export function ruleLink(rule: RuleDocument, id: string): string {
   const reference = rule.references.find((r) => r.id === id);
   const line = reference ? `#L${reference.range.start.line + 1}` : '';
-  const title = rule.identity.title ?? rule.uri.slice(rule.uri.lastIndexOf('/') + 1);
+  const title = ruleName(rule);
   return `[${escapeMarkdown(title)}](${rule.uri}${line})`;
 }
 
 function ruleList(rules: RuleDocument[], id?: string): string {
   const links = rules.slice(0, SHOWN).map((rule) => ruleLink(rule, id ?? ''));
-  return `${links.join(', ')}${rules.length > SHOWN ? `, … and ${rules.length - SHOWN} more` : ''}`;
+  return `${links.join(', ')}${rules.length > SHOWN ? `, ${t('… and {0} more', rules.length - SHOWN)}` : ''}`;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 function byFormat(rules: readonly RuleDocument[]): string {
   return Object.entries(formatCounts(rules))
@@ -37,14 +38,14 @@ function byFormat(rules: readonly RuleDocument[]): string {
 }
 
 /** `command:ttpLens.showTechnique?["T1059","rules"]`: the panel, scrolled to its rule list. */
-export function showRulesLink(id: string, text = 'show rules'): string {
-  return `[${text}](command:${SHOW_TECHNIQUE_COMMAND}?${encodeURIComponent(JSON.stringify([id, 'rules']))} "Open the technique panel at its rules")`;
+export function showRulesLink(id: string, text = t('show rules')): string {
+  return `[${text}](command:${SHOW_TECHNIQUE_COMMAND}?${encodeURIComponent(JSON.stringify([id, 'rules']))} "${t('Open the technique panel at its rules')}")`;
 }
 
 function filterNote(model: CoverageModel): string {
   const { platforms, formats, statuses, levels } = model.filter;
-  const parts = [platforms?.join(', '), formats?.join(', '), statuses?.length ? `status ${statuses.join('/')}` : '', levels?.length ? `level ${levels.join('/')}` : ''].filter(Boolean);
-  return parts.length ? ` _(coverage filter: ${escapeMarkdown(parts.join(' · '))})_` : '';
+  const parts = [platforms?.join(', '), formats?.join(', '), statuses?.length ? t('status {0}', statuses.join('/')) : '', levels?.length ? t('level {0}', levels.join('/')) : ''].filter(Boolean);
+  return parts.length ? ` _(${t('coverage filter: {0}', escapeMarkdown(parts.join(' · ')))})_` : '';
 }
 
 /** The coverage model's line for a technique or sub-technique. */
@@ -53,28 +54,29 @@ export function techniqueCoverageLine(model: CoverageModel, index: RuleIndex, te
   const id = escapeMarkdown(technique.id);
   if (!entry) {
     const claims = index.rulesFor(technique.id);
-    const why = technique.revoked ? 'revoked' : technique.deprecated ? 'deprecated' : 'outside the coverage filter';
-    return `**Workspace:** not counted (${why})${claims.length ? `; ${plural(claims.length, 'rule')} still claim${claims.length === 1 ? 's' : ''} it — ${showRulesLink(technique.id)}` : ''}.${filterNote(model)}`;
+    const why = technique.revoked ? t('revoked') : technique.deprecated ? t('deprecated') : t('outside the coverage filter');
+    const still = claims.length ? `; ${tn(claims.length, '{0} rule still claims it', '{0} rules still claim it')} — ${showRulesLink(technique.id)}` : '';
+    return `${t('**Workspace:** not counted ({0})', why)}${still}.${filterNote(model)}`;
   }
   const link = ` — ${showRulesLink(technique.id)}`;
   switch (entry.state) {
     case 'covered': {
       const viaSubs = subtechniqueOnlyRules(entry).length;
-      const more = viaSubs ? `; ${plural(viaSubs, 'more rule')} claim only its sub-techniques` : '';
+      const more = viaSubs ? `; ${tn(viaSubs, '{0} more rule claims only its sub-techniques', '{0} more rules claim only its sub-techniques')}` : '';
       // A few rules are linked right here, at their reference; more are a click away in the panel.
       const few = entry.claims.length <= SHOWN ? `: ${ruleList(entry.claims, technique.id)}` : '';
-      return `**Workspace:** covered by ${plural(entry.claims.length, 'rule')} · ${byFormat(entry.claims)}${few}${more}${link}${filterNote(model)}`;
+      return `${tn(entry.claims.length, '**Workspace:** covered by {0} rule', '**Workspace:** covered by {0} rules')} · ${byFormat(entry.claims)}${few}${more}${link}${filterNote(model)}`;
     }
     case 'via-subtechniques': {
       const viaSubs = subtechniqueOnlyRules(entry);
-      return `**Workspace:** via sub-techniques — no rule claims ${id} itself; ${plural(viaSubs.length, 'rule')} claim its sub-techniques · ${byFormat(viaSubs)}${link}${filterNote(model)}`;
+      return `${t('**Workspace:** via sub-techniques — no rule claims {0} itself', id)}; ${tn(viaSubs.length, '{0} rule claims its sub-techniques', '{0} rules claim its sub-techniques')} · ${byFormat(viaSubs)}${link}${filterNote(model)}`;
     }
     case 'parent-only': {
       const parentRules = parentLevelRules(entry);
-      return `**Workspace:** gap — no rule claims ${id}; ${plural(parentRules.length, 'parent-level rule')} claim ${escapeMarkdown(entry.parent!.technique.id)} (parent-only, not counted)${link}${filterNote(model)}`;
+      return `${t('**Workspace:** gap — no rule claims {0}', id)}; ${tn(parentRules.length, '{0} parent-level rule claims {1} (parent-only, not counted)', '{0} parent-level rules claim {1} (parent-only, not counted)', escapeMarkdown(entry.parent!.technique.id))}${link}${filterNote(model)}`;
     }
     case 'gap':
-      return `**Workspace:** gap — no rule claims ${id}${technique.isSubtechnique ? ' or its parent' : entry.subtechniques.length ? ' or any of its sub-techniques' : ''}.${filterNote(model)}`;
+      return `${technique.isSubtechnique ? t('**Workspace:** gap — no rule claims {0} or its parent.', id) : entry.subtechniques.length ? t('**Workspace:** gap — no rule claims {0} or any of its sub-techniques.', id) : t('**Workspace:** gap — no rule claims {0}.', id)}${filterNote(model)}`;
   }
 }
 
@@ -104,14 +106,14 @@ export function workspaceLines(corpus: Corpus, lookups: WorkspaceLookups, object
     return {
       lines: [
         rules.length
-          ? `**In this workspace:** ${plural(rules.length, 'rule')} read${rules.length === 1 ? 's' : ''} ${escapeMarkdown(object.name)} through ${rules.length === 1 ? 'its' : 'their'} log source — ${ruleList(rules)}`
-          : `**In this workspace:** no rule's log source provides ${escapeMarkdown(object.name)}.`,
+          ? `${tn(rules.length, '**In this workspace:** {0} rule reads {1} through its log source', '**In this workspace:** {0} rules read {1} through their log source', escapeMarkdown(object.name))} — ${ruleList(rules)}`
+          : t("**In this workspace:** no rule's log source provides {0}.", escapeMarkdown(object.name)),
       ],
     };
   }
   if (object.kind === 'group' || object.kind === 'software' || object.kind === 'mitigation' || object.kind === 'campaign') {
     const rules = index.rulesFor(object.id, object.kind);
-    return { lines: rules.length ? [`**In this workspace:** referenced by ${plural(rules.length, 'rule')} — ${ruleList(rules, object.id)}`] : [] };
+    return { lines: rules.length ? [`${tn(rules.length, '**In this workspace:** referenced by {0} rule', '**In this workspace:** referenced by {0} rules')} — ${ruleList(rules, object.id)}`] : [] };
   }
   return { lines: [] };
 }

@@ -7,6 +7,7 @@ import type { AST } from 'toml-eslint-parser';
 import { interpretBareId } from './bareIds';
 import { LineIndex } from './lineIndex';
 import { type AttackReference, emptyRuleDocument, type RuleDocument } from './model';
+import { t } from '../l10n/l10n';
 
 type Path = (string | number)[];
 
@@ -77,7 +78,7 @@ function parseWithRecovery(text: string, lines: LineIndex, rule: RuleDocument): 
     const at = typeof e.index === 'number' ? Math.max(0, Math.min(e.index, text.length)) : 0;
     const end = at < text.length && text[at] !== '\n' && text[at] !== '\r' ? at + 1 : at;
     // Not a ParseError: the parser itself failed (0.10 overflows the stack on strings over ~120k characters).
-    const message = typeof e.index === 'number' ? `TOML: ${e.message}` : /Maximum call stack size exceeded/.test(String(e.message)) ? 'TOML: the document is nested too deeply (or holds a string too long) to read' : `TOML: the parser could not read this file (${e.message ?? String(error)})`;
+    const message = typeof e.index === 'number' ? t('This file is not valid TOML: {0}', e.message) : /Maximum call stack size exceeded/.test(String(e.message)) ? t('This file is not valid TOML: the document is nested too deeply (or holds a string too long) to read.') : t('This file is not valid TOML: the parser could not read it ({0}).', e.message ?? String(error));
     rule.problems.push({ message, range: lines.range(at, end), severity: 'error' });
     // The parser reports some errors a line late (an unterminated `[[table]` at the next line):
     // try without the error line, then without the line before it too.

@@ -82,6 +82,8 @@ export interface RuleIdentity {
   level?: string;
   /** MaxPatrol: the rule folder (holding rule.co, i18n/, tests/), which is the rule's identity. */
   folder?: string;
+  /** MaxPatrol: the rule's `Description` per language, from its i18n/i18n_<lang>.yaml files. */
+  descriptions?: Partial<Record<'en' | 'ru', string>>;
 }
 
 export interface ParseProblem {

@@ -9,6 +9,7 @@ import { parseSigma } from './sigma';
 import { parseSplunk } from './splunk';
 import { parseText } from './text';
 import { parseXp } from './xp';
+import { t } from '../l10n/l10n';
 
 type Parser = (uri: string, text: string) => RuleDocument;
 
@@ -28,7 +29,7 @@ export function parseWithFormat(uri: string, text: string, format: RuleFormat): 
   } catch (error) {
     const rule = emptyRuleDocument(uri, format);
     rule.problems.push({
-      message: `TTP Lens could not read this ${format} file: ${(error as Error).message}`,
+      message: t('TTP Lens could not read this {0} file: {1}', format, (error as Error).message),
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: 'error',
     });

@@ -4,6 +4,7 @@ import { ID_PREFIX_KIND } from '../corpus/ids';
 import type { ObjectKind } from '../corpus/model';
 import type { Range } from 'vscode-languageserver-types';
 import type { AttackReference } from './model';
+import { later } from '../l10n/l10n';
 
 export interface SigmaTagMeaning {
   /** Canonical ID ("T1059.001", "G0007") or, for a tactic name, the name as written, lower-cased. */
@@ -28,11 +29,11 @@ export function isAttackTag(tag: string): boolean {
 export function interpretSigmaTag(tag: string): SigmaTagMeaning {
   const prefix = tag.slice(0, SIGMA_ATTACK_PREFIX.length);
   const body = tag.slice(SIGMA_ATTACK_PREFIX.length);
-  const prefixProblem = prefix !== SIGMA_ATTACK_PREFIX ? 'the "attack." namespace is lower case in Sigma' : undefined;
+  const prefixProblem = prefix !== SIGMA_ATTACK_PREFIX ? later('the "attack." namespace is lower case in Sigma') : undefined;
   const wellFormed = WELL_FORMED_ID.exec(body);
   if (wellFormed) {
     const kind = ID_PREFIX_KIND[wellFormed[1].toUpperCase()];
-    if (wellFormed[3] && kind !== 'technique') return { id: body.toUpperCase(), kind: 'unknown', malformed: 'only techniques have sub-technique numbers' };
+    if (wellFormed[3] && kind !== 'technique') return { id: body.toUpperCase(), kind: 'unknown', malformed: later('only techniques have sub-technique numbers') };
     return withProblem({ id: body.toUpperCase(), kind }, prefixProblem);
   }
   const technique = LOOSE_TECHNIQUE.exec(body);
@@ -42,21 +43,21 @@ export function interpretSigmaTag(tag: string): SigmaTagMeaning {
     let problem: string;
     if (sub !== undefined && !/^\.\d{3}$/.test(body.slice(5))) {
       problem = /^\.\d{1,2}$/.test(body.slice(5))
-        ? 'a sub-technique number has three digits'
-        : `a sub-technique is written with a dot (attack.${id.toLowerCase()})`;
+        ? later('a sub-technique number has three digits')
+        : later('a sub-technique is written with a dot');
     } else {
-      problem = 'technique tags are lower case in Sigma';
+      problem = later('technique tags are lower case in Sigma');
     }
     return { id, kind: 'technique', malformed: problem };
   }
   const otherId = LOOSE_ID.exec(body);
   if (otherId) {
     const prefixUpper = otherId[1].toUpperCase();
-    return { id: `${prefixUpper}${otherId[2]}`, kind: ID_PREFIX_KIND[prefixUpper], malformed: 'ATT&CK tags are lower case with no separator in Sigma' };
+    return { id: `${prefixUpper}${otherId[2]}`, kind: ID_PREFIX_KIND[prefixUpper], malformed: later('ATT&CK tags are lower case with no separator in Sigma') };
   }
   if (TACTIC_NAME.test(body)) {
     const lower = body.toLowerCase();
-    if (body !== lower) return { id: lower, kind: 'tactic', malformed: 'tactic tags are lower case in Sigma' };
+    if (body !== lower) return { id: lower, kind: 'tactic', malformed: later('tactic tags are lower case in Sigma') };
     return withProblem({ id: body, kind: 'tactic' }, prefixProblem);
   }
   return { id: body, kind: 'unknown' };

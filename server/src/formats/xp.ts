@@ -7,6 +7,7 @@ import { URI } from 'vscode-uri';
 import { emptyRuleDocument, type RuleDocument } from './model';
 import { bareIdItems, insertionAfter, type ParsedYaml, parseYamlRule } from './yamlRule';
 import { nodeAt, scalarText, stringAt } from './yamlUtil';
+import { readXpDescriptions } from './xpI18n';
 
 export function parseXp(uri: string, text: string): RuleDocument {
   const rule = emptyRuleDocument(uri, 'xp');
@@ -16,6 +17,7 @@ export function parseXp(uri: string, text: string): RuleDocument {
   if (!parsed.root) return rule;
   rule.identity.id = stringAt(parsed.root, 'ObjectId');
   rule.identity.title = stringAt(parsed.root, 'ContentAutoName') ?? path.basename(rule.identity.folder);
+  if (uri.startsWith('file:')) readXpDescriptions(rule, rule.identity.folder);
   const attack = nodeAt(parsed.root, 'ContentRelations', 'Implements', 'ATTACK');
   if (isMap(attack)) {
     for (const pair of attack.items) {

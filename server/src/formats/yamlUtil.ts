@@ -2,6 +2,7 @@
 import { type Document, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { LineIndex } from './lineIndex';
 import type { ParseProblem } from './model';
+import { t, tn } from '../l10n/l10n';
 
 /** The source text of a scalar and its offsets, without the quotes of a quoted scalar. */
 export function scalarText(node: Scalar, text: string): { text: string; start: number; end: number } | undefined {
@@ -34,7 +35,7 @@ export function yamlProblems(document: Document.Parsed, lines: LineIndex): Parse
         continue;
       }
       const end = Math.max(error.pos[1], error.pos[0] + 1);
-      const problem: ParseProblem = { message: `YAML: ${message}`, range: lines.range(error.pos[0], end), severity };
+      const problem: ParseProblem = { message: t('This file is not valid YAML: {0}', message), range: lines.range(error.pos[0], end), severity };
       same.push(problem);
       shown.set(message, same);
       problems.push(problem);
@@ -42,7 +43,7 @@ export function yamlProblems(document: Document.Parsed, lines: LineIndex): Parse
   };
   add(document.errors, 'error');
   add(document.warnings, 'warning');
-  for (const [problem, count] of hidden) problem.message += ` (and ${count} more like it further on)`;
+  for (const [problem, count] of hidden) problem.message += ` ${tn(count, '(and {0} more like it further on)', '(and {0} more like it further on)')}`;
   return problems;
 }
 
@@ -50,7 +51,7 @@ const MAX_SAME_PROBLEM = 5;
 
 /** The yaml package reports a stack overflow on deeply nested input as its message. */
 function readableYamlError(message: string): string {
-  return /Maximum call stack size exceeded/.test(message) ? 'the document is nested too deeply to read' : message;
+  return /Maximum call stack size exceeded/.test(message) ? t('the document is nested too deeply to read') : message;
 }
 
 /** The value node under a key path in nested maps ("tags", "mitre_attack_id"), if any. */

@@ -7,6 +7,8 @@ import type { RuleDocument } from '../formats/model';
 import type { CoverageCounts } from '../protocol';
 import { type CoverageModel, formatCounts, parentLevelRules, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import { type RuleIndex, techniqueReferences } from './ruleIndex';
+import { later, t, tn } from '../l10n/l10n';
+import { ruleName } from './ruleNames';
 
 export interface OrphanReference {
   id: string;
@@ -16,7 +18,8 @@ export interface OrphanReference {
 }
 
 const live = (o: AttackObject) => !o.revoked && !o.deprecated;
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const rulesCount = (n: number) => tn(n, '{0} rule', '{0} rules');
+const ruleFilesCount = (n: number) => tn(n, '{0} rule file', '{0} rule files');
 
 /** Technique IDs referenced in the workspace that are not live techniques of the loaded release. */
 export function orphanReferences(corpus: Corpus, index: RuleIndex): OrphanReference[] {
@@ -38,25 +41,24 @@ export function orphanReferences(corpus: Corpus, index: RuleIndex): OrphanRefere
 
 /** "11/17 techniques (9 covered, 2 via sub-techniques) · 38/95 sub-techniques (12 parent-only)". */
 export function countsText(counts: CoverageCounts): string {
-  const t = counts.techniques;
+  const c = counts.techniques;
   const s = counts.subtechniques;
-  const techniqueDetail = t.viaSubtechniques ? ` (${t.covered} covered, ${t.viaSubtechniques} via sub-techniques)` : '';
-  const subDetail = s.parentOnly ? ` (+ ${s.parentOnly} parent-only)` : '';
-  return `${t.covered + t.viaSubtechniques}/${t.total} techniques${techniqueDetail} · ${s.covered}/${s.total} sub-techniques${subDetail}`;
+  const techniqueDetail = c.viaSubtechniques ? ` ${t('({0} covered, {1} via sub-techniques)', c.covered, c.viaSubtechniques)}` : '';
+  const subDetail = s.parentOnly ? ` ${t('(+ {0} parent-only)', s.parentOnly)}` : '';
+  return `${t('{0}/{1} techniques', c.covered + c.viaSubtechniques, c.total)}${techniqueDetail} · ${t('{0}/{1} sub-techniques', s.covered, s.total)}${subDetail}`;
 }
 
-const COUNTING =
-  'A technique counts when a rule claims it or one of its sub-techniques ("via sub-techniques"); a sub-technique counts only when a rule claims it — one whose parent alone is claimed is "parent-only", shown but not counted.';
+const COUNTING = later('A technique counts when a rule claims it or one of its sub-techniques ("via sub-techniques"); a sub-technique counts only when a rule claims it — one whose parent alone is claimed is "parent-only", shown but not counted.');
 
 function formatLine(rules: readonly RuleDocument[]): string {
   return Object.entries(formatCounts(rules)).sort((a, b) => b[1] - a[1]).map(([format, n]) => `${format} ${n.toLocaleString('en-US')}`).join(', ');
 }
 
 function ruleCountNote(entry: TechniqueCoverage): string {
-  if (entry.state === 'covered') return plural(entry.claims.length, 'rule');
-  if (entry.state === 'via-subtechniques') return `via sub-techniques, ${plural(subtechniqueOnlyRules(entry).length, 'rule')}`;
-  if (entry.state === 'parent-only') return `parent-only, ${plural(parentLevelRules(entry).length, 'parent-level rule')}`;
-  return 'gap';
+  if (entry.state === 'covered') return rulesCount(entry.claims.length);
+  if (entry.state === 'via-subtechniques') return t('via sub-techniques, {0}', rulesCount(subtechniqueOnlyRules(entry).length));
+  if (entry.state === 'parent-only') return t('parent-only, {0}', tn(parentLevelRules(entry).length, '{0} parent-level rule', '{0} parent-level rules'));
+  return t('gap');
 }
 
 export interface ReportOptions {
@@ -67,30 +69,30 @@ export interface ReportOptions {
 /** What `coverage --format text` prints. */
 export function coverageText(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
   const { corpus } = model;
-  const lines: string[] = [`${corpus.versionLabel} coverage of ${plural(index.size, 'rule file')}${index.size ? ` (${formatLine([...index.all()])})` : ''}`, COUNTING, ''];
+  const lines: string[] = [`${t('{0} coverage of {1}', corpus.versionLabel, ruleFilesCount(index.size))}${index.size ? ` (${formatLine([...index.all()])})` : ''}`, t(COUNTING), ''];
   for (const { tactic, techniques, counts } of model.tactics) {
     lines.push(`${tactic.id} ${tactic.name}: ${countsText(counts)}`);
     if (!options.gapsOnly) {
-      const covered = techniques.filter((t) => t.state !== 'gap').sort((a, b) => b.claims.length + subtechniqueOnlyRules(b).length - (a.claims.length + subtechniqueOnlyRules(a).length));
-      if (covered.length) lines.push('  with rules:');
+      const covered = techniques.filter((e) => e.state !== 'gap').sort((a, b) => b.claims.length + subtechniqueOnlyRules(b).length - (a.claims.length + subtechniqueOnlyRules(a).length));
+      if (covered.length) lines.push(`  ${t('with rules:')}`);
       for (const entry of covered) lines.push(`    ${entry.technique.id.padEnd(10)} ${entry.technique.name} — ${ruleCountNote(entry)}`);
     }
     const gaps = gapLines(techniques);
-    if (gaps.length) lines.push('  gaps:', ...gaps.map((line) => `    ${line}`));
+    if (gaps.length) lines.push(`  ${t('gaps:')}`, ...gaps.map((line) => `    ${line}`));
   }
-  lines.push('', `Overall: ${countsText(model.counts)}; ${plural(model.rules.length, 'rule')} claim them.`);
+  lines.push('', t('Overall: {0}; {1} claim them.', countsText(model.counts), rulesCount(model.rules.length)));
   const orphans = orphanReferences(corpus, index);
   if (orphans.length && !options.gapsOnly) {
-    lines.push('', `References ${corpus.versionLabel} does not have as live techniques:`);
-    for (const orphan of orphans) lines.push(`  ${orphan.id.padEnd(10)} ${orphanNote(orphan)} — ${plural(orphan.rules.length, 'rule')}`);
+    lines.push('', t('References {0} does not have as live techniques:', corpus.versionLabel));
+    for (const orphan of orphans) lines.push(`  ${orphan.id.padEnd(10)} ${orphanNote(orphan)} — ${rulesCount(orphan.rules.length)}`);
   }
   return lines.join('\n');
 }
 
 function orphanNote(orphan: OrphanReference): string {
-  if (orphan.status === 'newer') return 'from a newer ATT&CK release';
-  if (orphan.status === 'revoked') return `revoked${orphan.successor ? `, now ${orphan.successor}` : ''}`;
-  return orphan.status;
+  if (orphan.status === 'newer') return t('from a newer ATT&CK release');
+  if (orphan.status === 'revoked') return orphan.successor ? t('revoked, now {0}', orphan.successor) : t('revoked');
+  return orphan.status === 'deprecated' ? t('deprecated') : t('unknown');
 }
 
 /** Per technique with a gap: the technique (when it is one) and its gap and parent-only sub-techniques,
@@ -100,7 +102,7 @@ function gapLines(techniques: readonly TechniqueCoverage[]): string[] {
   for (const entry of techniques) {
     const subs = entry.subtechniques.filter((s) => s.state !== 'covered');
     if (entry.state !== 'gap' && !subs.length) continue;
-    const own = entry.state === 'gap' ? '' : entry.state === 'covered' ? ` (covered, ${plural(entry.claims.length, 'rule')})` : ` (${ruleCountNote(entry)})`;
+    const own = entry.state === 'gap' ? '' : entry.state === 'covered' ? ` (${t('covered, {0}', rulesCount(entry.claims.length))})` : ` (${ruleCountNote(entry)})`;
     lines.push(`${entry.technique.id.padEnd(10)} ${entry.technique.name}${own}`);
     for (const sub of subs) lines.push(`  ${sub.technique.id.padEnd(10)} ${sub.technique.name} — ${ruleCountNote(sub)}`);
   }
@@ -112,28 +114,28 @@ const md = (text: string) => text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 /** What `coverage --format markdown` prints: a summary table, then per tactic the gaps. */
 export function coverageMarkdown(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
   const { corpus } = model;
-  const lines = [`# ${md(corpus.versionLabel)} coverage`, '', `${plural(index.size, 'rule file')}${index.size ? ` (${formatLine([...index.all()])})` : ''}. ${COUNTING}`, ''];
-  lines.push('| tactic | techniques | sub-techniques |', '| --- | ---: | ---: |');
+  const lines = [`# ${t('{0} coverage', md(corpus.versionLabel))}`, '', `${ruleFilesCount(index.size)}${index.size ? ` (${formatLine([...index.all()])})` : ''}. ${t(COUNTING)}`, ''];
+  lines.push(`| ${t('tactic')} | ${t('techniques')} | ${t('sub-techniques')} |`, '| --- | ---: | ---: |');
   for (const { tactic, counts } of model.tactics) {
-    const t = counts.techniques;
+    const c = counts.techniques;
     const s = counts.subtechniques;
-    lines.push(`| ${tactic.id} ${md(tactic.name)} | ${t.covered + t.viaSubtechniques}/${t.total} | ${s.covered}/${s.total}${s.parentOnly ? ` (+ ${s.parentOnly} parent-only)` : ''} |`);
+    lines.push(`| ${tactic.id} ${md(tactic.name)} | ${c.covered + c.viaSubtechniques}/${c.total} | ${s.covered}/${s.total}${s.parentOnly ? ` ${t('(+ {0} parent-only)', s.parentOnly)}` : ''} |`);
   }
-  const t = model.counts.techniques;
+  const c = model.counts.techniques;
   const s = model.counts.subtechniques;
-  lines.push(`| **all** | **${t.covered + t.viaSubtechniques}/${t.total}** | **${s.covered}/${s.total}** |`, '');
+  lines.push(`| **${t('all')}** | **${c.covered + c.viaSubtechniques}/${c.total}** | **${s.covered}/${s.total}** |`, '');
   for (const { tactic, techniques, counts } of model.tactics) {
     const gaps = techniques.filter((e) => e.state === 'gap' || e.subtechniques.some((sub) => sub.state !== 'covered'));
     if (!gaps.length && options.gapsOnly) continue;
     lines.push(`## ${tactic.id} ${md(tactic.name)}`, '', countsText(counts), '');
     if (!options.gapsOnly) {
       const covered = techniques.filter((e) => e.state !== 'gap');
-      if (covered.length) lines.push(`Covered: ${covered.map((e) => `${e.technique.id} ${md(e.technique.name)} (${ruleCountNote(e)})`).join(' · ')}`, '');
+      if (covered.length) lines.push(`${t('Covered:')} ${covered.map((e) => `${e.technique.id} ${md(e.technique.name)} (${ruleCountNote(e)})`).join(' · ')}`, '');
     }
     if (gaps.length) {
-      lines.push('| gap | name | state |', '| --- | --- | --- |');
+      lines.push(`| ${t('gap')} | ${t('name')} | ${t('state')} |`, '| --- | --- | --- |');
       for (const entry of gaps) {
-        if (entry.state === 'gap') lines.push(`| ${entry.technique.id} | ${md(entry.technique.name)} | gap |`);
+        if (entry.state === 'gap') lines.push(`| ${entry.technique.id} | ${md(entry.technique.name)} | ${t('gap')} |`);
         for (const sub of entry.subtechniques.filter((x) => x.state !== 'covered')) lines.push(`| ${sub.technique.id} | ${md(entry.technique.name)}: ${md(sub.technique.name)} | ${ruleCountNote(sub)} |`);
       }
       lines.push('');
@@ -176,6 +178,7 @@ export function coverageJson(model: CoverageModel, index: RuleIndex, displayPath
       format: rule.format,
       id: rule.identity.id ?? null,
       title: rule.identity.title ?? null,
+      name: ruleName(rule),
       techniques: [...new Set(techniqueReferences(rule).map((r) => r.id))].sort(),
       references: rule.references.map((r) => ({
         id: r.id,

@@ -5,10 +5,13 @@ import type { RuleDocument } from '../formats/model';
 import type { CoverageFilter, CoverageSummary, CoverageTechniqueNode, CoverageTree, RuleRef } from '../protocol';
 import { type CoverageModel, formatCounts, parentLevelRules, ruleFilter, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import type { RuleIndex } from './ruleIndex';
+import { ruleName } from './ruleNames';
+import type { OverlayTexts } from '../corpus/overlay';
+import { localName } from '../features/localized';
 
 export function ruleRef(rule: RuleDocument, referenceId?: string, claims?: string): RuleRef {
   const reference = referenceId ? rule.references.find((r) => r.id === referenceId) : undefined;
-  const ref: RuleRef = { uri: rule.uri, title: rule.identity.title ?? rule.uri.slice(rule.uri.lastIndexOf('/') + 1), format: rule.format };
+  const ref: RuleRef = { uri: rule.uri, title: ruleName(rule), format: rule.format };
   if (rule.identity.status) ref.status = rule.identity.status;
   if (rule.identity.level) ref.level = rule.identity.level;
   if (reference) ref.range = reference.range;
@@ -16,11 +19,11 @@ export function ruleRef(rule: RuleDocument, referenceId?: string, claims?: strin
   return ref;
 }
 
-function node(entry: TechniqueCoverage, subtechniques?: CoverageTechniqueNode[]): CoverageTechniqueNode {
+function node(entry: TechniqueCoverage, overlay: OverlayTexts | undefined, subtechniques?: CoverageTechniqueNode[]): CoverageTechniqueNode {
   const related = entry.technique.isSubtechnique ? parentLevelRules(entry) : subtechniqueOnlyRules(entry);
   const result: CoverageTechniqueNode = {
     id: entry.technique.id,
-    name: entry.technique.name,
+    name: localName(entry.technique, overlay),
     state: entry.state,
     ruleCount: entry.claims.length,
     formats: formatCounts(entry.claims),
@@ -31,30 +34,30 @@ function node(entry: TechniqueCoverage, subtechniques?: CoverageTechniqueNode[])
 }
 
 const isGap = (entry: TechniqueCoverage) => entry.state === 'gap' || entry.state === 'parent-only';
-const matches = (entry: TechniqueCoverage, text: string) => `${entry.technique.id} ${entry.technique.name}`.toLowerCase().includes(text);
+const matches = (entry: TechniqueCoverage, text: string, overlay: OverlayTexts | undefined) => `${entry.technique.id} ${entry.technique.name} ${overlay?.get(entry.technique.id)?.name ?? ''}`.toLowerCase().includes(text);
 
 /** What the tree shows of a technique: everything, or with "gaps only" its gap and parent-only
  *  sub-techniques (and the technique itself when it, or one of them, is a gap: the path to each gap
  *  stays visible, the parent shown in its own state). Undefined when nothing of it is shown. */
-function shownNode(entry: TechniqueCoverage, filter: CoverageFilter, search: string | undefined): CoverageTechniqueNode | undefined {
+function shownNode(entry: TechniqueCoverage, filter: CoverageFilter, search: string | undefined, overlay: OverlayTexts | undefined): CoverageTechniqueNode | undefined {
   let subs = entry.subtechniques;
   if (filter.uncoveredOnly) subs = subs.filter(isGap);
-  if (search && !matches(entry, search)) subs = subs.filter((s) => matches(s, search));
-  const selfShown = (!filter.uncoveredOnly || entry.state === 'gap') && (!search || matches(entry, search));
+  if (search && !matches(entry, search, overlay)) subs = subs.filter((s) => matches(s, search, overlay));
+  const selfShown = (!filter.uncoveredOnly || entry.state === 'gap') && (!search || matches(entry, search, overlay));
   if (!selfShown && !subs.length) return undefined;
-  return node(entry, subs.map((s) => node(s)));
+  return node(entry, overlay, subs.map((s) => node(s, overlay)));
 }
 
-export function coverageTree(model: CoverageModel, index: RuleIndex, filter: CoverageFilter): CoverageTree {
+export function coverageTree(model: CoverageModel, index: RuleIndex, filter: CoverageFilter, overlay?: OverlayTexts): CoverageTree {
   const search = filter.search?.trim().toLowerCase() || undefined;
   const narrowed = filter.uncoveredOnly || !!search;
   const tactics = model.tactics
     .map(({ tactic, techniques, counts }) => ({
       id: tactic.id,
-      name: tactic.name,
+      name: localName(tactic, overlay),
       shortname: tactic.shortname ?? '',
       counts,
-      techniques: techniques.map((t) => shownNode(t, filter, search)).filter((n): n is CoverageTechniqueNode => !!n),
+      techniques: techniques.map((t) => shownNode(t, filter, search, overlay)).filter((n): n is CoverageTechniqueNode => !!n),
     }))
     .filter((t) => t.techniques.length || !narrowed);
   return { versionLabel: model.corpus.versionLabel, tactics, summary: coverageSummary(model), choices: choices(model.corpus, index) };

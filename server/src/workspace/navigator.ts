@@ -4,6 +4,7 @@
 // capped at `maxScore` (a handful of rules already is coverage; hundreds should not wash out the rest).
 import type { CoverageState } from '../protocol';
 import { type CoverageModel, formatCounts, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
+import { ruleName } from './ruleNames';
 
 const COMMENT_TITLES = 10;
 export const DEFAULT_MAX_SCORE = 10;
@@ -58,7 +59,7 @@ export function coveredColour(rules: number, maxScore: number): string {
 
 function entryOf(item: TechniqueCoverage, maxScore: number): NavigatorTechnique {
   const rules = item.claims;
-  const titles = rules.map((r) => r.identity.title ?? r.uri.slice(r.uri.lastIndexOf('/') + 1));
+  const titles = rules.map(ruleName);
   const more = titles.length > COMMENT_TITLES ? `\n… and ${titles.length - COMMENT_TITLES} more` : '';
   const viaSubs = item.state === 'via-subtechniques' ? subtechniqueOnlyRules(item).length : 0;
   const stateLine = item.state === 'via-subtechniques' ? `${STATE_LABEL[item.state]} (${viaSubs} rule${viaSubs === 1 ? '' : 's'})` : STATE_LABEL[item.state];

@@ -106,8 +106,8 @@ export function techniqueReferences(rule: RuleDocument): AttackReference[] {
 function coverageSignature(rule: RuleDocument): string {
   const references = rule.references.map((r) => `${r.kind}:${r.id}:${r.tactic ?? ''}:${r.range.start.line}`).join(',');
   const sources = rule.logSources.map((l) => `${l.category ?? ''}/${l.product ?? ''}/${l.service ?? ''}/${l.name ?? ''}/${l.provider ?? ''}/${l.eventId ?? ''}`).join(',');
-  const { id, title, status, level, folder } = rule.identity;
-  return JSON.stringify([rule.format, id, title, status, level, folder, references, sources]);
+  const { id, title, status, level, folder, descriptions } = rule.identity;
+  return JSON.stringify([rule.format, id, title, status, level, folder, descriptions, references, sources]);
 }
 
 /** Index keys of a rule's well-formed ID references (tactics written by name are not IDs). */

@@ -9,6 +9,7 @@ import { ExcludeMatcher, isRuleCandidate, listRuleFiles } from './files';
 import { type FileOutcome, indexFile, indexFilesInBatches } from './indexer';
 import type { SkipReason } from './files';
 import { RuleIndex } from './ruleIndex';
+import { t } from '../l10n/l10n';
 
 export interface WorkspaceServiceOptions {
   log: (message: string) => void;
@@ -63,7 +64,7 @@ export class WorkspaceService {
     const run = ++this.run;
     this.indexing = true;
     const files = this.folders.flatMap((folder) => listRuleFiles(folder, this.exclude));
-    const progress = await this.options.progress('Indexing rules');
+    const progress = await this.options.progress(t('Indexing rules'));
     const started = performance.now();
     let done = 0;
     try {
