@@ -363,7 +363,7 @@ describe('formats: bad input', () => {
     const expected = tomlError(broken);
     const rule = parseElastic('file:///r/broken.toml', broken);
     assert.equal(rule.problems.length, 1);
-    assert.equal(rule.problems[0].message, `TOML: ${expected.message}`);
+    assert.equal(rule.problems[0].message, `This file is not valid TOML: ${expected.message}`);
     assert.equal(rule.problems[0].range.start.line, expected.line);
     assert.equal(rule.problems[0].severity, 'error');
     assert.equal(rule.identity.title, 'Broken');
@@ -377,7 +377,7 @@ describe('formats: bad input', () => {
     assert.equal(partial.references.length, 6);
     // A duplicate key: the parser's own message, at the repeated key.
     const dupe = parseElastic('file:///r/dupe.toml', '[rule]\nname = "a"\nname = "b"\n');
-    assert.deepEqual([dupe.problems[0].message, dupe.problems[0].range.start], ['TOML: Defining a key multiple times is invalid', { line: 2, character: 0 }]);
+    assert.deepEqual([dupe.problems[0].message, dupe.problems[0].range.start], ['This file is not valid TOML: Defining a key multiple times is invalid', { line: 2, character: 0 }]);
   });
 
   test('invalid YAML (Sentinel, Splunk, MaxPatrol): the parser message at its line; what could be read is kept', needsShared, () => {
@@ -393,7 +393,7 @@ describe('formats: bad input', () => {
       const expected = yamlError(text);
       const rule = PARSER[format](`file:///r/${format}/metainfo.yaml`, text);
       assert.ok(rule.problems.length > 0, format);
-      assert.ok(rule.problems[0].message.startsWith(`YAML: ${expected.message}`), `${format}: ${rule.problems[0].message}`);
+      assert.ok(rule.problems[0].message.startsWith(`This file is not valid YAML: ${expected.message}`), `${format}: ${rule.problems[0].message}`);
       assert.equal(rule.problems[0].range.start.line, expected.line, format);
     }
     const kept = parseSentinel('file:///r/broken.yaml', sentinel);
@@ -440,7 +440,7 @@ describe('formats: bad input', () => {
     assert.equal(results.get(huge.sentinel[0])!.references.length, 4);
     const bigString = results.get(huge.elastic[1])!;
     assert.equal(bigString.problems.length, 1);
-    assert.match(bigString.problems[0].message, /^TOML: the document is nested too deeply \(or holds a string too long\) to read$/);
+    assert.match(bigString.problems[0].message, /^This file is not valid TOML: the document is nested too deeply \(or holds a string too long\) to read\.$/);
   });
 
   test('hostile nesting: one clear problem instead of a stack overflow, repeated errors capped', () => {
@@ -448,7 +448,7 @@ describe('formats: bad input', () => {
     const sigma = parseRule('file:///r/deep.yml', deepFlow);
     assert.equal(sigma.format, 'sigma');
     assert.ok(sigma.problems.length >= 1);
-    assert.ok(sigma.problems.every((p) => p.message === 'YAML: the document is nested too deeply to read'), JSON.stringify(sigma.problems.map((p) => p.message)));
+    assert.ok(sigma.problems.every((p) => p.message === 'This file is not valid YAML: the document is nested too deeply to read'), JSON.stringify(sigma.problems.map((p) => p.message)));
 
     // 50,000 unclosed '[' give a thousand copies of one parser error: five are shown, the fifth counts the rest.
     const sentinel = parseSentinel('file:///r/deep.yaml', `relevantTechniques: ${'['.repeat(50_000)}\nqueryFrequency: 1h\nquery: x\n`);
@@ -461,6 +461,6 @@ describe('formats: bad input', () => {
     assert.ok(sentinel.problems.some((p) => /\(and \d{3,} more like it further on\)$/.test(p.message)));
 
     const toml = parseElastic('file:///r/deep.toml', `[rule]\nname = "x"\n[[rule.threat]]\nx = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
-    assert.deepEqual(toml.problems.map((p) => p.message), ['TOML: the document is nested too deeply (or holds a string too long) to read']);
+    assert.deepEqual(toml.problems.map((p) => p.message), ['This file is not valid TOML: the document is nested too deeply (or holds a string too long) to read.']);
   });
 });

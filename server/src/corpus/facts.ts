@@ -223,7 +223,7 @@ function addTechniqueFacts(corpus: Corpus, technique: AttackObject, facts: Objec
 export function usedBySentence(usedBy: NonNullable<ObjectFacts['usedBy']>): string {
   const parts = [
     usedBy.groups ? tn(usedBy.groups, '{0} group', '{0} groups') : '',
-    usedBy.software ? tn(usedBy.software, '{0} software', '{0} pieces of software') : '',
+    usedBy.software ? tn(usedBy.software, '{0} software', '{0} software') : '',
     usedBy.campaigns ? tn(usedBy.campaigns, '{0} campaign', '{0} campaigns') : '',
   ].filter(Boolean);
   if (!parts.length) return t('No group, software or campaign in this release is known to use it.');

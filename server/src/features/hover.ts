@@ -7,7 +7,7 @@ import type { FeatureContext } from './context';
 import { escapeMarkdown, factsToMarkdown } from './objectMarkdown';
 import { logSourceAt, logSourceHover } from './logSourceHover';
 import { referenceAt, resolveReference } from './resolve';
-import { t } from '../l10n/l10n';
+import { t, translated } from '../l10n/l10n';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
 import { localizeFacts } from './localized';
 
@@ -39,7 +39,7 @@ export function hover(rule: RuleDocument, position: Position, context: FeatureCo
   } else if (resolution.status === 'missing' && resolution.verdict.kind === 'newer') {
     value = t('{0} is not in the loaded {1}; it is likely from a newer ATT&CK release.', `**${escapeMarkdown(reference.id)}**`, escapeMarkdown(resolution.verdict.loadedVersion));
   } else {
-    value = t('{0} is not a known ATT&CK {1} in {2}.', `**${escapeMarkdown(reference.written)}**`, reference.kind === 'unknown' ? t('reference') : t(OBJECT_KIND_LABEL[reference.kind]).toLowerCase(), escapeMarkdown(corpus.versionLabel));
+    value = t('{0} is not a known ATT&CK {1} in {2}.', `**${escapeMarkdown(reference.written)}**`, reference.kind === 'unknown' ? t('reference') : translated(OBJECT_KIND_LABEL[reference.kind]).toLowerCase(), escapeMarkdown(corpus.versionLabel));
   }
   return { contents: { kind: MarkupKind.Markdown, value }, range: reference.range };
 }

@@ -1,7 +1,7 @@
 // ObjectFacts → Markdown for hovers and completion documentation.
 import { type ObjectFacts, type ObjectRef, usedBySentence } from '../corpus/facts';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
-import { later, t } from '../l10n/l10n';
+import { later, t, translated } from '../l10n/l10n';
 
 export interface MarkdownOptions {
   /** "ATT&CK v18.1", shown in the header line. */
@@ -51,7 +51,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   const limit = options.listLimit ?? 8;
   const lines: string[] = [];
   const { ref } = facts;
-  const subtitle = facts.softwareType ? t('Software ({0})', facts.softwareType) : t(OBJECT_KIND_LABEL[ref.kind]);
+  const subtitle = facts.softwareType ? t('Software ({0})', facts.softwareType) : translated(OBJECT_KIND_LABEL[ref.kind]);
   lines.push(`**${escapeMarkdown(ref.id)} · ${escapeMarkdown(ref.name)}** — ${subtitle} · ${escapeMarkdown(options.versionLabel)}`);
   if (options.workspaceSummary) lines.push('', options.workspaceSummary);
   if (facts.revoked) {
@@ -101,7 +101,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
     lines.push('', t('**Log sources:** {0}', limited(facts.logSources, 6, (l) => `${escapeMarkdown(l.name)} ${code(l.channel)}`)));
   }
   if (facts.techniques && ref.kind !== 'technique') {
-    const verb = t(TECHNIQUE_VERB[ref.kind] ?? 'Techniques');
+    const verb = translated(TECHNIQUE_VERB[ref.kind] ?? 'Techniques');
     lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${t('{0}: none in this release.', verb)}_`);
   }
   if (facts.usedBy && (facts.usedBy.groups || facts.usedBy.software || facts.usedBy.campaigns)) {

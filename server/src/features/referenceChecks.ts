@@ -8,7 +8,7 @@ import type { AttackReference, RuleDocument } from '../formats/model';
 import type { DiagnosticCode } from '../settings';
 import { findTactic, tacticKey } from './resolve';
 import { writtenFormFor } from './writtenForm';
-import { t } from '../l10n/l10n';
+import { t, translated } from '../l10n/l10n';
 
 export interface Finding {
   code: DiagnosticCode;
@@ -112,7 +112,7 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
   }
   if (reference.malformed && !object.revoked) {
     const fixed = writtenFormFor(reference, rule.format, object);
-    findings.push({ code: 'ttp.malformed', range: reference.range, message: t('{0} is written the wrong way ({1}): write {2}.', reference.written, t(reference.malformed), fixed), replacements: [{ range: reference.range, text: fixed, title: t('Write {0}', fixed) }], autoFix: true });
+    findings.push({ code: 'ttp.malformed', range: reference.range, message: t('{0} is written the wrong way ({1}): write {2}.', reference.written, translated(reference.malformed), fixed), replacements: [{ range: reference.range, text: fixed, title: t('Write {0}', fixed) }], autoFix: true });
   }
   if (reference.name && reference.name.text !== object.name && !object.revoked) {
     findings.push({

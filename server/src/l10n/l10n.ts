@@ -62,3 +62,8 @@ export function tableOf(locale: Locale): Readonly<Record<string, string>> {
 export function later(message: string): string {
   return message;
 }
+
+/** A message marked with later() (or a table of them), in the current language. */
+export function translated(message: string): string {
+  return table[message] ?? message;
+}

@@ -7,7 +7,7 @@ import type { RuleDocument } from '../formats/model';
 import type { CoverageCounts } from '../protocol';
 import { type CoverageModel, formatCounts, parentLevelRules, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import { type RuleIndex, techniqueReferences } from './ruleIndex';
-import { later, t, tn } from '../l10n/l10n';
+import { later, t, tn, translated } from '../l10n/l10n';
 import { ruleName } from './ruleNames';
 
 export interface OrphanReference {
@@ -69,7 +69,7 @@ export interface ReportOptions {
 /** What `coverage --format text` prints. */
 export function coverageText(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
   const { corpus } = model;
-  const lines: string[] = [`${t('{0} coverage of {1}', corpus.versionLabel, ruleFilesCount(index.size))}${index.size ? ` (${formatLine([...index.all()])})` : ''}`, t(COUNTING), ''];
+  const lines: string[] = [`${t('{0} coverage of {1}', corpus.versionLabel, ruleFilesCount(index.size))}${index.size ? ` (${formatLine([...index.all()])})` : ''}`, translated(COUNTING), ''];
   for (const { tactic, techniques, counts } of model.tactics) {
     lines.push(`${tactic.id} ${tactic.name}: ${countsText(counts)}`);
     if (!options.gapsOnly) {
@@ -114,7 +114,7 @@ const md = (text: string) => text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 /** What `coverage --format markdown` prints: a summary table, then per tactic the gaps. */
 export function coverageMarkdown(model: CoverageModel, index: RuleIndex, options: ReportOptions = {}): string {
   const { corpus } = model;
-  const lines = [`# ${t('{0} coverage', md(corpus.versionLabel))}`, '', `${ruleFilesCount(index.size)}${index.size ? ` (${formatLine([...index.all()])})` : ''}. ${t(COUNTING)}`, ''];
+  const lines = [`# ${t('{0} coverage', md(corpus.versionLabel))}`, '', `${ruleFilesCount(index.size)}${index.size ? ` (${formatLine([...index.all()])})` : ''}. ${translated(COUNTING)}`, ''];
   lines.push(`| ${t('tactic')} | ${t('techniques')} | ${t('sub-techniques')} |`, '| --- | ---: | ---: |');
   for (const { tactic, counts } of model.tactics) {
     const c = counts.techniques;
