@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CorpusStatusRequest, type CoverageFilter, NavigatorLayerRequest, NewRuleRequest, ReloadCorpusRequest, type RuleRef, SearchRequest } from '../../server/src/protocol';
 import { openRule } from './coverageTree';
+import { bundleErrorText } from './corpusStatusView';
 
 export const CHOOSE_BUNDLE_COMMAND = 'ttpLens.chooseStixBundle';
 
@@ -13,19 +14,19 @@ export const CHOOSE_BUNDLE_COMMAND = 'ttpLens.chooseStixBundle';
 export async function pickTechnique(client: LanguageClient, title: string, step?: { step: number; totalSteps: number }): Promise<string | undefined> {
   const status = await client.sendRequest(CorpusStatusRequest.type);
   if (status.state !== 'ready') {
-    const why = status.state === 'loading' ? 'the ATT&CK bundle is still loading' : `no ATT&CK bundle is loaded (${status.error?.file === '(none)' ? 'none is configured' : `${status.error?.file} ${status.error?.problem}`})`;
-    const choose = 'Choose STIX Bundle…';
-    const action = await vscode.window.showWarningMessage(`TTP Lens cannot search techniques: ${why}.`, choose);
+    const message = status.state === 'loading' ? vscode.l10n.t('TTP Lens cannot search techniques yet: the ATT&CK bundle is still loading.') : vscode.l10n.t('TTP Lens cannot search techniques. {0}', status.error ? bundleErrorText(status.error) : vscode.l10n.t('No ATT&CK bundle is loaded.'));
+    const choose = vscode.l10n.t('Choose STIX Bundle…');
+    const action = await vscode.window.showWarningMessage(message, choose);
     if (action === choose) await vscode.commands.executeCommand(CHOOSE_BUNDLE_COMMAND);
     return undefined;
   }
   const editor = vscode.window.activeTextEditor;
-  const wordRange = editor?.document.getWordRangeAtPosition(editor.selection.active, /[\w.]+/);
+  const wordRange = editor?.document.getWordRangeAtPosition(editor.selection.active, /[\p{L}\p{N}_.]+/u);
   const word = wordRange ? editor!.document.getText(wordRange).replace(/^attack\./i, '') : '';
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
   pick.title = title;
   if (step) [pick.step, pick.totalSteps] = [step.step, step.totalSteps];
-  pick.placeholder = 'Technique ID or name, e.g. T1559 or "inter-process"';
+  pick.placeholder = vscode.l10n.t('Technique ID or name, e.g. T1559 or "inter-process"');
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   const search = async (query: string) => {
@@ -40,21 +41,21 @@ export async function pickTechnique(client: LanguageClient, title: string, step?
   return accepted(pick, (item) => item.id);
 }
 
-const FORMATS = [
-  { label: 'Sigma', format: 'sigma', description: 'YAML, log source chosen to observe the technique' },
-  { label: 'Splunk ESCU', format: 'splunk', description: 'YAML detection' },
-  { label: 'Elastic', format: 'elastic', description: 'TOML detection rule' },
-  { label: 'Microsoft Sentinel', format: 'sentinel', description: 'YAML analytic rule' },
+const formats = () => [
+  { label: 'Sigma', format: 'sigma', description: vscode.l10n.t('YAML, log source chosen to observe the technique') },
+  { label: 'Splunk ESCU', format: 'splunk', description: vscode.l10n.t('YAML detection') },
+  { label: 'Elastic', format: 'elastic', description: vscode.l10n.t('TOML detection rule') },
+  { label: 'Microsoft Sentinel', format: 'sentinel', description: vscode.l10n.t('YAML analytic rule') },
   { label: 'MaxPatrol SIEM', format: 'xp', description: 'metainfo.yaml' },
 ];
 
 /** The second step of "New Rule for Technique…": the rule format, with its own title and placeholder. */
 async function pickFormat(techniqueId: string, step?: { step: number; totalSteps: number }): Promise<string | undefined> {
-  const pick = vscode.window.createQuickPick<(typeof FORMATS)[number]>();
-  pick.title = `New rule for ${techniqueId}: format`;
-  pick.placeholder = 'Rule format (Sigma picks a log source that can observe the technique)';
+  const pick = vscode.window.createQuickPick<ReturnType<typeof formats>[number]>();
+  pick.title = vscode.l10n.t('New rule for {0}: format', techniqueId);
+  pick.placeholder = vscode.l10n.t('Rule format (Sigma picks a log source that can observe the technique)');
   if (step) [pick.step, pick.totalSteps] = [step.step, step.totalSteps];
-  pick.items = FORMATS;
+  pick.items = formats();
   return accepted(pick, (item) => item.format);
 }
 
@@ -97,25 +98,25 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
     vscode.commands.registerCommand('ttpLens.openRule', (rule: RuleRef) => openRule(rule)),
     // From the palette, a tree item, or a hover's "show rules" link (["T1059", "rules"]).
     vscode.commands.registerCommand('ttpLens.showTechnique', async (node?: { technique?: { id: string } } | string, section?: unknown) => {
-      const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, 'Show ATT&CK technique')));
+      const id = typeof node === 'string' ? node : (node?.technique?.id ?? (await pickTechnique(client, vscode.l10n.t('Show ATT&CK technique'))));
       if (id) await showTechnique(id, section === 'rules' ? 'rules' : undefined);
     }),
     vscode.commands.registerCommand('ttpLens.newRuleForTechnique', async (node?: { technique?: { id: string } } | string, component?: string, format?: string) => {
       const picked = typeof node === 'string' ? node : node?.technique?.id;
       const steps = (picked ? 0 : 1) + (format ? 0 : 1);
-      const id = picked ?? (await pickTechnique(client, 'New rule: technique', steps > 1 ? { step: 1, totalSteps: steps } : undefined));
+      const id = picked ?? (await pickTechnique(client, vscode.l10n.t('New rule: technique'), steps > 1 ? { step: 1, totalSteps: steps } : undefined));
       if (!id) return;
       const chosen = format ?? (await pickFormat(id, steps > 1 ? { step: 2, totalSteps: steps } : undefined));
       if (chosen) await newRuleForTechnique(client, id, component, chosen);
     }),
     vscode.commands.registerCommand('ttpLens.exportNavigatorLayer', async () => {
       const layer = await client.sendRequest(NavigatorLayerRequest.type, { filter: coverageFilter() });
-      if (!layer) return void vscode.window.showWarningMessage('TTP Lens: no ATT&CK corpus is loaded.');
+      if (!layer) return void vscode.window.showWarningMessage(vscode.l10n.t('TTP Lens: no ATT&CK corpus is loaded.'));
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const target = await vscode.window.showSaveDialog({ title: 'Export ATT&CK Navigator layer', filters: { 'Navigator layer': ['json'] }, defaultUri: folder ? vscode.Uri.joinPath(folder, 'ttp-lens-coverage-layer.json') : undefined });
+      const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Export ATT&CK Navigator layer'), filters: { [vscode.l10n.t('Navigator layer')]: ['json'] }, defaultUri: folder ? vscode.Uri.joinPath(folder, 'ttp-lens-coverage-layer.json') : undefined });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(layer, null, 2)}\n`));
-      void vscode.window.showInformationMessage(`TTP Lens: Navigator layer written to ${target.fsPath}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('TTP Lens: the Navigator layer is written to {0}.', target.fsPath));
     }),
   ];
 }

@@ -7,6 +7,14 @@ import { type CorpusStatus, CorpusStatusNotification, CorpusStatusRequest } from
 import { CHOOSE_BUNDLE_COMMAND } from './commands';
 import { SWITCH_RELEASE_COMMAND } from './releases';
 
+/** One sentence naming the bundle (or, when no file is involved, what is configured) and the problem:
+ *  the server's problems follow the file name ("does not exist", "is not valid JSON …"). */
+export function bundleErrorText(error: { file: string; problem: string }): string {
+  const problem = error.problem.replace(/\.$/, '');
+  if (error.file === '(none)' || error.file === '(no file)') return vscode.l10n.t('No ATT&CK bundle can be loaded: {0}.', problem);
+  return vscode.l10n.t('The ATT&CK bundle {0} {1}.', error.file, problem);
+}
+
 export class CorpusStatusView implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ttpLens.corpus', vscode.StatusBarAlignment.Right, 100);
   private lastError: string | undefined;
@@ -20,7 +28,7 @@ export class CorpusStatusView implements vscode.Disposable {
     private readonly client: LanguageClient,
     private readonly output: vscode.LogOutputChannel,
   ) {
-    this.item.name = 'TTP Lens: ATT&CK corpus';
+    this.item.name = vscode.l10n.t('TTP Lens: ATT&CK corpus');
     this.show({ state: 'loading' });
   }
 
@@ -35,7 +43,7 @@ export class CorpusStatusView implements vscode.Disposable {
     switch (status.state) {
       case 'loading':
         this.item.text = '$(loading~spin) ATT&CK';
-        this.item.tooltip = 'TTP Lens is loading the ATT&CK corpus…';
+        this.item.tooltip = vscode.l10n.t('TTP Lens is loading the ATT&CK corpus…');
         this.item.command = undefined;
         break;
       case 'ready':
@@ -49,7 +57,7 @@ export class CorpusStatusView implements vscode.Disposable {
         break;
       case 'failed':
         this.item.text = '$(error) ATT&CK';
-        this.item.tooltip = `TTP Lens: ${status.error?.file} ${status.error?.problem}`;
+        this.item.tooltip = status.error ? `TTP Lens: ${bundleErrorText(status.error)}` : 'TTP Lens';
         this.item.command = SWITCH_RELEASE_COMMAND;
         this.reportFailure(status);
         break;
@@ -63,10 +71,9 @@ export class CorpusStatusView implements vscode.Disposable {
     const key = `${error.file}\u0000${error.problem}`;
     if (key === this.lastError) return;
     this.lastError = key;
-    const where = error.file === '(none)' ? '' : `${error.file} `;
-    const choose = 'Choose STIX bundle…';
-    const settings = 'Open Settings';
-    void vscode.window.showErrorMessage(`TTP Lens: ATT&CK bundle ${where}${error.problem}.`, choose, settings).then((action) => {
+    const choose = vscode.l10n.t('Choose STIX Bundle…');
+    const settings = vscode.l10n.t('Open Settings');
+    void vscode.window.showErrorMessage(`TTP Lens: ${bundleErrorText(error)}`, choose, settings).then((action) => {
       if (action === choose) void vscode.commands.executeCommand(CHOOSE_BUNDLE_COMMAND);
       if (action === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ttpLens.attack.stixPath');
     });
@@ -77,9 +84,9 @@ export class CorpusStatusView implements vscode.Disposable {
     const key = `${error.file}\u0000${error.problem}`;
     if (key === this.lastError) return;
     this.lastError = key;
-    const output = 'Show Output';
+    const output = vscode.l10n.t('Show Output');
     void vscode.window
-      .showWarningMessage(`TTP Lens could not load the ATT&CK bundle ${error.file}: it ${error.problem}. TTP Lens keeps using ${status.versionLabel} until a bundle loads.`, output)
+      .showWarningMessage(vscode.l10n.t('TTP Lens could not load a new ATT&CK bundle and keeps using {0} until one loads. {1}', status.versionLabel ?? '', bundleErrorText(error)), output)
       .then((action) => action === output && this.output.show());
   }
 
@@ -89,9 +96,9 @@ export class CorpusStatusView implements vscode.Disposable {
     if (!warnings.length || key === this.lastWarnings) return;
     this.lastWarnings = key;
     for (const warning of warnings) this.output.warn(`${warning.file}: ${warning.problem}`);
-    const show = 'Show Details';
+    const show = vscode.l10n.t('Show Details');
     void vscode.window
-      .showWarningMessage(`TTP Lens: ${warnings.length} problem${warnings.length > 1 ? 's' : ''} in the ATT&CK bundle(s): ${warnings[0].problem}`, show)
+      .showWarningMessage(vscode.l10n.t('TTP Lens found problems in the ATT&CK bundles ({0}); the first: {1}', warnings.length, warnings[0].problem), show)
       .then((action) => action === show && this.output.show());
   }
 

@@ -14,7 +14,7 @@ export class CoverageStatusBar implements vscode.Disposable {
     private readonly client: LanguageClient,
     private readonly filter: CoverageFilterState,
   ) {
-    this.item.name = 'TTP Lens: ATT&CK coverage';
+    this.item.name = vscode.l10n.t('TTP Lens: ATT&CK coverage');
     this.item.command = 'ttpLens.coverage.focus';
   }
 
@@ -27,7 +27,7 @@ export class CoverageStatusBar implements vscode.Disposable {
     this.item.text = `$(shield) ${countsLabel(summary.counts)}`;
     const filtered = this.filter.describe();
     this.item.tooltip = new vscode.MarkdownString(
-      `**${summary.versionLabel} coverage** — ${summary.rules.toLocaleString()} rules claim these techniques${filtered ? ` (filter: ${filtered})` : ''}.\n\n${countsBreakdown(summary.counts)}\n\nClick to open the coverage view.`,
+      `${filtered ? vscode.l10n.t('**{0} coverage**: {1} rules claim these techniques (filter: {2}).', summary.versionLabel, summary.rules.toLocaleString(), filtered) : vscode.l10n.t('**{0} coverage**: {1} rules claim these techniques.', summary.versionLabel, summary.rules.toLocaleString())}\n\n${countsBreakdown(summary.counts)}\n\n${vscode.l10n.t('Click to open the coverage view.')}`,
     );
     this.item.show();
   }

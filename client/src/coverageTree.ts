@@ -27,31 +27,38 @@ const STATE_ICON: Record<CoverageState, vscode.ThemeIcon> = {
   gap: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconFailed')),
 };
 
-const STATE_TEXT: Record<CoverageState, string> = {
-  covered: 'covered: rules claim it',
-  'via-subtechniques': 'covered via sub-techniques: no rule claims it, rules claim some of its sub-techniques',
-  'parent-only': 'parent-only: no rule claims it, rules claim its parent (a generic detection; not counted as covered)',
-  gap: 'gap: no rule claims it',
+const stateText = (state: CoverageState): string => {
+  switch (state) {
+    case 'covered':
+      return vscode.l10n.t('covered: rules claim it');
+    case 'via-subtechniques':
+      return vscode.l10n.t('covered via sub-techniques: no rule claims it, rules claim some of its sub-techniques');
+    case 'parent-only':
+      return vscode.l10n.t('parent-only: no rule claims it, rules claim its parent (a generic detection; not counted as covered)');
+    case 'gap':
+      return vscode.l10n.t('gap: no rule claims it');
+  }
 };
 
-const LEGEND = '$(pass-filled) covered · $(pass) via sub-techniques · $(circle-large-outline) parent-only · $(circle-slash) gap';
+const legend = () => `$(pass-filled) ${vscode.l10n.t('covered')} · $(pass) ${vscode.l10n.t('via sub-techniques')} · $(circle-large-outline) ${vscode.l10n.t('parent-only')} · $(circle-slash) ${vscode.l10n.t('gap')}`;
 
-const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+/** "12 rules"; the Russian bundle says "правил: 12", which fits every number. */
+const rulesCount = (n: number) => (n === 1 ? vscode.l10n.t('1 rule') : vscode.l10n.t('{0} rules', n.toLocaleString()));
 
 /** "11/17 techniques · 38/95 sub-techniques": techniques with rules (claimed or via sub-techniques),
  *  sub-techniques claimed — the same counting as the status bar and `ttp-lens coverage`. */
 export function countsLabel(counts: CoverageCounts): string {
   const t = counts.techniques;
   const s = counts.subtechniques;
-  return `${t.covered + t.viaSubtechniques}/${t.total} techniques · ${s.covered}/${s.total} sub-techniques`;
+  return `${vscode.l10n.t('{0}/{1} techniques', t.covered + t.viaSubtechniques, t.total)} · ${vscode.l10n.t('{0}/{1} sub-techniques', s.covered, s.total)}`;
 }
 
 export function countsBreakdown(counts: CoverageCounts): string {
   const t = counts.techniques;
   const s = counts.subtechniques;
   return (
-    `Techniques: ${t.covered} covered, ${t.viaSubtechniques} via sub-techniques, ${t.gaps} ${t.gaps === 1 ? 'gap' : 'gaps'} (of ${t.total}).\n\n` +
-    `Sub-techniques: ${s.covered} covered, ${s.parentOnly} parent-only (not counted), ${s.gaps} ${s.gaps === 1 ? 'gap' : 'gaps'} (of ${s.total}).`
+    `${vscode.l10n.t('Techniques: {0} covered, {1} via sub-techniques, {2} with gaps (of {3}).', t.covered, t.viaSubtechniques, t.gaps, t.total)}\n\n` +
+    vscode.l10n.t('Sub-techniques: {0} covered, {1} parent-only (not counted), {2} with gaps (of {3}).', s.covered, s.parentOnly, s.gaps, s.total)
   );
 }
 
@@ -59,13 +66,13 @@ function stateDescription(technique: CoverageTechniqueNode, isSubtechnique: bool
   const formats = Object.entries(technique.formats).map(([format, count]) => `${format} ${count}`).join(', ');
   switch (technique.state) {
     case 'covered':
-      return `${plural(technique.ruleCount, 'rule')}${formats ? ` · ${formats}` : ''}${!isSubtechnique && technique.relatedRuleCount ? ` · +${technique.relatedRuleCount} on sub-techniques` : ''}`;
+      return `${rulesCount(technique.ruleCount)}${formats ? ` · ${formats}` : ''}${!isSubtechnique && technique.relatedRuleCount ? ` · ${vscode.l10n.t('+{0} on sub-techniques', technique.relatedRuleCount)}` : ''}`;
     case 'via-subtechniques':
-      return `via sub-techniques · ${plural(technique.relatedRuleCount, 'rule')}`;
+      return `${vscode.l10n.t('via sub-techniques')} · ${rulesCount(technique.relatedRuleCount)}`;
     case 'parent-only':
-      return `parent-only · ${plural(technique.relatedRuleCount, 'parent-level rule')}`;
+      return `${vscode.l10n.t('parent-only')} · ${technique.relatedRuleCount === 1 ? vscode.l10n.t('1 parent-level rule') : vscode.l10n.t('{0} parent-level rules', technique.relatedRuleCount.toLocaleString())}`;
     case 'gap':
-      return 'gap';
+      return vscode.l10n.t('gap');
   }
 }
 
@@ -118,7 +125,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `tactic/${tactic.id}`;
         item.description = `${tactic.id} · ${countsLabel(tactic.counts)}`;
-        const tooltip = new vscode.MarkdownString(`**${tactic.name}** (${tactic.id})\n\n${countsBreakdown(tactic.counts)}\n\n${LEGEND}`, true);
+        const tooltip = new vscode.MarkdownString(`**${tactic.name}** (${tactic.id})\n\n${countsBreakdown(tactic.counts)}\n\n${legend()}`, true);
         item.tooltip = tooltip;
         const { techniques: t, subtechniques: s } = tactic.counts;
         const complete = t.gaps === 0 && t.viaSubtechniques === 0 && s.gaps === 0 && s.parentOnly === 0;
@@ -132,7 +139,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(`${technique.id} ${technique.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `technique/${node.tacticId}/${node.parentId ? `${node.parentId}/` : ''}${technique.id}`;
         item.description = stateDescription(technique, node.parentId !== undefined);
-        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${STATE_TEXT[technique.state]}\n\n${item.description}\n\n${LEGEND}`, true);
+        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${stateText(technique.state)}\n\n${item.description}\n\n${legend()}`, true);
         item.iconPath = STATE_ICON[technique.state];
         item.contextValue = `technique-${technique.state}`;
         return item;
@@ -146,7 +153,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         item.resourceUri = vscode.Uri.parse(rule.uri);
         item.iconPath = vscode.ThemeIcon.File;
         item.contextValue = 'rule';
-        item.command = { command: 'ttpLens.openRule', title: 'Open rule', arguments: [rule] };
+        item.command = { command: 'ttpLens.openRule', title: vscode.l10n.t('Open rule'), arguments: [rule] };
         return item;
       }
     }

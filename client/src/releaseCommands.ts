@@ -84,7 +84,7 @@ async function upgradeRules(client: LanguageClient, output: vscode.LogOutputChan
       if (!result.ok) return void vscode.window.showErrorMessage(vscode.l10n.t('TTP Lens: cannot upgrade the rules: {0}', result.error));
     }
   }
-  for (const u of result.unresolved) output.warn(`Upgrade ${result.from} → ${result.to}: ${vscode.Uri.parse(u.uri).fsPath}:${u.line + 1}: ${u.message}`);
+  for (const u of result.unresolved) output.warn(vscode.l10n.t('Upgrade {0} → {1}: {2}:{3}: {4}', result.from, result.to, vscode.Uri.parse(u.uri).fsPath, u.line + 1, u.message));
   const changes = result.edit.documentChanges ?? [];
   if (!changes.length) {
     void vscode.window.showInformationMessage(vscode.l10n.t('TTP Lens: nothing to upgrade from {0} to {1}.', result.from, result.to) + (result.unresolved.length ? ` ${vscode.l10n.t('{0} case(s) need a hand: see the output.', result.unresolved.length)}` : ''));

@@ -26,13 +26,13 @@ export class ServerRecovery implements ErrorHandler {
     if (this.restarts.length > MAX_RESTARTS) {
       return {
         action: CloseAction.DoNotRestart,
-        message: `TTP Lens: the language server stopped ${this.restarts.length} times in 3 minutes and is not restarted again, so ATT&CK hover, completion and checks are off. See the TTP Lens output, then run "TTP Lens: Restart Language Server".`,
+        message: vscode.l10n.t('TTP Lens: the language server stopped {0} times in 3 minutes and is not restarted again, so ATT&CK hover, completion and checks are off. See the TTP Lens output, then run "TTP Lens: Restart Language Server".', this.restarts.length),
       };
     }
-    this.output.warn(`The language server stopped unexpectedly; restarting it (${this.restarts.length} of ${MAX_RESTARTS} restarts allowed in 3 minutes).`);
+    this.output.warn(vscode.l10n.t('The language server stopped unexpectedly; restarting it ({0} of {1} restarts allowed in 3 minutes).', this.restarts.length, MAX_RESTARTS));
     if (!this.told) {
       this.told = true;
-      void vscode.window.showWarningMessage('TTP Lens: the language server stopped unexpectedly and was restarted; ATT&CK features are back. The TTP Lens output has the details.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('TTP Lens: the language server stopped unexpectedly and was restarted; ATT&CK features are back. The TTP Lens output has the details.'));
     }
     return { action: CloseAction.Restart, handled: true };
   }

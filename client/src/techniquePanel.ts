@@ -29,7 +29,7 @@ export class TechniquePanels implements vscode.Disposable {
   async show(id: string, reveal = true, section?: string): Promise<void> {
     const data = await this.client.sendRequest(TechniquePanelRequest.type, { id, filter: this.filter() });
     if (!data) {
-      void vscode.window.showWarningMessage(`TTP Lens: ${id} is not a technique in the loaded ATT&CK release.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('TTP Lens: {0} is not a technique in the loaded ATT&CK release.', id));
       return;
     }
     let panel = this.panels.get(data.id);
@@ -41,7 +41,7 @@ export class TechniquePanels implements vscode.Disposable {
       panel.onDidDispose(() => this.panels.delete(data.id));
       panel.webview.onDidReceiveMessage((message: PanelMessage) => this.handle(data.id, message));
     }
-    panel.webview.html = panelHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'), section);
+    panel.webview.html = panelHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'), section, (message, ...args) => vscode.l10n.t(message, ...args), vscode.env.language);
   }
 
   /** Redraws open panels (the index or corpus changed). */

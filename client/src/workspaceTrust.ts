@@ -28,9 +28,9 @@ export async function ignoredWorkspaceSettings(): Promise<string[]> {
 export async function reportRestrictedMode(output: vscode.LogOutputChannel): Promise<void> {
   const ignored = await ignoredWorkspaceSettings();
   if (!ignored.length) return;
-  const message = `TTP Lens is in Restricted Mode: it ignores this workspace's ${ignored.join(', ')} and uses its packaged ATT&CK data; hover, completion and checks still work. Trust the workspace to use the workspace settings.`;
+  const message = vscode.l10n.t("TTP Lens is in Restricted Mode: it ignores this workspace's {0} and uses its packaged ATT&CK data; hover, completion and checks still work. Trust the workspace to use the workspace settings.", ignored.join(', '));
   output.warn(message);
-  const manage = 'Manage Workspace Trust';
+  const manage = vscode.l10n.t('Manage Workspace Trust');
   void vscode.window.showInformationMessage(message, manage).then((action) => {
     if (action === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });

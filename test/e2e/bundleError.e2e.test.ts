@@ -36,6 +36,6 @@ describe('e2e: missing ATT&CK bundle', () => {
     assert.ok(await welcome.getByRole('button', { name: 'Choose STIX Bundle…' }).count(), 'a button, not a link in text');
     assert.equal(await page.locator('.pane-header, .title', { hasText: /ATT&CK COVERAGE: COVERAGE/i }).count(), 0, 'one title');
     await runCommand(page, 'TTP Lens: Show Technique');
-    await page.locator('.notification-toast', { hasText: 'TTP Lens cannot search techniques: no ATT&CK bundle is loaded' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.notification-toast', { hasText: 'TTP Lens cannot search techniques.' }).first().waitFor({ timeout: 20000 });
   });
 });

@@ -1,5 +1,5 @@
 // Every message the code writes in English for translation: the literal arguments of the server's
-// t('…'), tn(n, '…', '…') and later('…'), and of the client's vscode.l10n.t('…'), read with the
+// t('…'), tn(n, '…', '…') and later('…'), and of the client's vscode.l10n.t('…') (and l('…'), the panel's Translate), read with the
 // TypeScript parser (so quotes, escapes and template literals are read as the compiler reads them).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +42,7 @@ export function messageUses(dir: string, kind: 'server' | 'client'): MessageUse[
           uses.push({ ...at, call: 'tn', text: literal(node.arguments[1]), form: 'one' });
           uses.push({ ...at, call: 'tn', text: literal(node.arguments[2]), form: 'other' });
         }
-        if (kind === 'client' && callee === 'vscode.l10n.t') uses.push({ ...at, call: callee, text: literal(node.arguments[0]) });
+        if (kind === 'client' && (callee === 'vscode.l10n.t' || callee === 'l')) uses.push({ ...at, call: callee, text: literal(node.arguments[0]) });
       }
       ts.forEachChild(node, visit);
     };

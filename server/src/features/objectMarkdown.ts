@@ -102,7 +102,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   }
   if (facts.techniques && ref.kind !== 'technique') {
     const verb = translated(TECHNIQUE_VERB[ref.kind] ?? 'Techniques');
-    lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${t('{0}: none in this release.', verb)}_`);
+    lines.push('', facts.techniques.length ? `**${verb} (${facts.techniques.length}):** ${limited(facts.techniques, limit, refText)}` : `_${verb}: ${t('none in this release')}_`);
   }
   if (facts.usedBy && (facts.usedBy.groups || facts.usedBy.software || facts.usedBy.campaigns)) {
     lines.push('', usedBySentence(facts.usedBy));
