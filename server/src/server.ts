@@ -6,6 +6,8 @@ import {
   type Connection,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   type InitializeParams,
   type InitializeResult,
   TextDocumentSyncKind,
@@ -83,7 +85,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     overlayTexts = languages.get(locale());
     for (const problem of problems) {
       connection.console.warn(problem);
-      void connection.window.showWarningMessage(`TTP Lens: ${problem}`);
+      // A notification, not window/showMessageRequest: nothing to answer, and no client can fail it.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `TTP Lens: ${problem}` });
     }
     if (!overlayTexts && !problems.length) connection.console.log(t('The ATT&CK overlays in ttpLens.attack.overlayPaths have no texts in the display language ({0}), so ATT&CK is shown in English.', locale()));
   };

@@ -24,6 +24,8 @@ export interface StartOptions {
   execArgv?: string[];
   /** Declare LSP 3.17 pull diagnostics (textDocument.diagnostic, workspace.diagnostics.refreshSupport). */
   pullDiagnostics?: boolean;
+  /** The client's display language (initialize's `locale`), e.g. "ru". */
+  locale?: string;
 }
 
 type Listener = (params: unknown) => void;
@@ -85,6 +87,7 @@ export class LspTestClient {
         window: { workDoneProgress: true },
       },
       initializationOptions: options.initializationOptions ?? {},
+      ...(options.locale ? { locale: options.locale } : {}),
     })) as InitializeResult;
     await connection.sendNotification('initialized', {});
     return client;
