@@ -53,7 +53,9 @@ for (const layer of layers) {
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    { stdio: 'inherit', env: { ...process.env, TTPLENS_NO_CACHE: process.env.TTPLENS_NO_CACHE ?? '' } },
+    // The CLI speaks the language of LANG: tests that expect English get English on any machine
+    // (the ones about Russian ask for it).
+    { stdio: 'inherit', env: { ...process.env, TTPLENS_NO_CACHE: process.env.TTPLENS_NO_CACHE ?? '', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' } },
   );
   const summary = readFileSync(tap, 'utf8');
   // "ok 3 - name # SKIP reason", for tests and for whole suites (which node:test does not count).

@@ -136,10 +136,12 @@ describe('settings: ttpLens.attack.domains and releaseIndexUrl', () => {
     assert.deepEqual(properties['ttpLens.attack.domains'].default, DEFAULT_SETTINGS.attack.domains);
     assert.deepEqual(properties['ttpLens.attack.domains'].items?.enum, [...DOMAINS]);
     assert.equal(properties['ttpLens.attack.releaseIndexUrl'].default, DEFAULT_RELEASE_INDEX_URL);
-    assert.deepEqual(withDefaults({ attack: { domains: ['enterprise', 'ics'], releaseIndexUrl: ' https://mirror.example/index.json ' } }).attack, {
+    assert.deepEqual(properties['ttpLens.attack.overlayPaths'].default, DEFAULT_SETTINGS.attack.overlayPaths);
+    assert.deepEqual(withDefaults({ attack: { domains: ['enterprise', 'ics'], releaseIndexUrl: ' https://mirror.example/index.json ', overlayPaths: ['ru.yaml', 3] } }).attack, {
       stixPath: null,
       domains: ['enterprise', 'ics'],
       releaseIndexUrl: 'https://mirror.example/index.json',
+      overlayPaths: ['ru.yaml'],
     });
     assert.deepEqual(withDefaults({ attack: { domains: [], releaseIndexUrl: '' } }).attack, DEFAULT_SETTINGS.attack);
   });
