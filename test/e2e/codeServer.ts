@@ -72,6 +72,8 @@ export interface SessionOptions {
   env?: Record<string, string | undefined>;
   /** Keep VS Code's workspace trust on (the workspace opens in Restricted Mode unless trusted). */
   workspaceTrust?: boolean;
+  /** VS Code's display language (code-server --locale), e.g. "ru". */
+  locale?: string;
   /** Instead of installing the .vsix: load the extension from this folder as a development extension
    *  and run the mocha suite at `extensionTestsPath` in its extension host (as test-electron does). */
   extensionTests?: { extensionDevelopmentPath: string; extensionTestsPath: string };
@@ -108,7 +110,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const log: string[] = [];
   const codeServer = spawn(
     process.execPath,
-    [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', options.workspace],
+    [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), ...(options.locale ? ['--locale', options.locale] : []), '--disable-getting-started-override', options.workspace],
     { env: { ...process.env, TTPLENS_STIX: undefined, ...options.env }, stdio: 'pipe' },
   );
   codeServer.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
