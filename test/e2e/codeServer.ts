@@ -96,6 +96,18 @@ const QUIET_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** VS Code displays a language only when a language pack for it is installed (else it falls back to
+ *  English, extensions included). Marketplace packs cannot be downloaded here, so the session
+ *  registers an empty one in the user data folder, the way an installed pack registers itself: the
+ *  workbench's own texts stay English (no translations), while `vscode.env.language` becomes the
+ *  locale and extensions — TTP Lens — load their bundles and package.nls.<locale>.json. */
+function registerLanguagePack(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, `ttplens-empty-language-pack.${locale}.json`);
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const pack = { extensionIdentifier: { id: `ttp-lens-tests.empty-language-pack-${locale}` }, version: '0.0.0' };
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: { hash: `ttplens-empty-${locale}`, extensions: [pack], translations: { vscode: translations }, label: locale } }));
+}
+
 /** Installs the .vsix into a fresh extensions folder, starts code-server and opens the workspace in Chromium. */
 export async function startSession(options: SessionOptions): Promise<Session> {
   checkPrerequisites();
@@ -105,6 +117,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   if (!options.extensionTests) execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', findVsix()], { stdio: 'pipe' });
+  if (options.locale && !options.locale.startsWith('en')) registerLanguagePack(userDataDir, options.locale);
 
   const port = await freePort();
   const log: string[] = [];

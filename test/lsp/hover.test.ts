@@ -108,7 +108,7 @@ describe('lsp: hover on log sources and Elastic names (v18.1)', () => {
     for (const at of ['logsource', 'process_creation', 'windows']) {
       const value = (await client.hover(uri, positionOf(text, at, 2)))!.contents.value;
       assert.match(value, /^\*\*Log source\*\* `windows\/process_creation` · Sigma$/m, at);
-      assert.match(value, /Provides 2 ATT&CK data components per TTP Lens's log-source table \(entry \[sigma windows\/process\\_creation\]\(file:\/\/.*\/data\/logsource-map\.json#L\d+\), basis: consensus\)\. Its events come from Windows\./);
+      assert.match(value, /This log source provides 2 ATT&CK data components per TTP Lens's log-source table \(entry \[sigma windows\/process\\_creation\]\(file:\/\/.*\/data\/logsource-map\.json#L\d+\), basis: consensus\)\. Its events come from Windows\./);
       assert.match(value, /^- \[DC0032\]\(https:\/\/attack\.mitre\.org\/datacomponents\/DC0032\/\) Process Creation — observes \d+ techniques and sub-techniques$/m);
       assert.match(value, /^Together they observe \d+ techniques and sub-techniques in ATT&CK v18\.1\./m);
     }
@@ -129,10 +129,10 @@ describe('lsp: hover on log sources and Elastic names (v18.1)', () => {
   test('Splunk data_source, Elastic index and Sentinel data types hover too; an Elastic name hovers as its ID', async () => {
     const splunk = 'name: x\nid: 1\ntags:\n  mitre_attack_id:\n  - T1059.001\ndata_source:\n- Sysmon EventID 1\nsearch: x\n';
     await client.open('untitled:splunk.yml', splunk);
-    assert.match((await client.hover('untitled:splunk.yml', positionOf(splunk, 'Sysmon EventID 1', 3)))!.contents.value, /Provides 2 ATT&CK data components .*Its events come from Windows\./);
+    assert.match((await client.hover('untitled:splunk.yml', positionOf(splunk, 'Sysmon EventID 1', 3)))!.contents.value, /This log source provides 2 ATT&CK data components .*Its events come from Windows\./);
     const elastic = '[rule]\nname = "x"\nindex = ["logs-endpoint.events.process-*", "acme-*"]\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059"\nname = "Command and Scripting Interpreter"\nreference = "https://attack.mitre.org/techniques/T1059/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
     await client.open('untitled:elastic.toml', elastic, 'toml');
-    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'logs-endpoint', 3)))!.contents.value, /Provides 4 ATT&CK data components .*\(entry \[elastic logs-endpoint\.events\.process-\\\*\]/);
+    assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'logs-endpoint', 3)))!.contents.value, /This log source provides 4 ATT&CK data components .*\(entry \[elastic logs-endpoint\.events\.process-\\\*\]/);
     assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'acme-*', 1)))!.contents.value, /"ttpLens\.logSourceMap": \{ "elastic": \[\{"index": "acme-\*"/);
     assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, 'Command and Scripting', 3)))!.contents.value, /\*\*T1059 · Command and Scripting Interpreter\*\* — Technique/);
     assert.match((await client.hover('untitled:elastic.toml', positionOf(elastic, '"Execution"', 3)))!.contents.value, /\*\*TA0002 · Execution\*\* — Tactic/);

@@ -10,6 +10,7 @@ import { FORMAT_LABEL } from '../formats/model';
 import type { MappedComponents } from '../workspace/logSourceMap';
 import { describeLogSource } from './logSourceContext';
 import { escapeMarkdown } from './objectMarkdown';
+import { t, tn } from '../l10n/l10n';
 
 export interface LogSourceHoverContext {
   corpus: Corpus;
@@ -73,27 +74,27 @@ function settingExample(source: LogSource, format: RuleFormat): string {
 
 export function logSourceHover(rule: RuleDocument, source: LogSource, context: LogSourceHoverContext): string {
   const { corpus } = context;
-  const title = `**Log source** \`${describeLogSource(source).replace(/`/g, "'")}\` · ${FORMAT_LABEL[rule.format]}`;
+  const title = `**${t('Log source')}** \`${describeLogSource(source).replace(/`/g, "'")}\` · ${FORMAT_LABEL[rule.format]}`;
   const mapped = context.entryFor(source, rule.format);
   if (!mapped) {
     return [
       title,
       '',
-      'This log source is not in TTP Lens\'s log-source table, so TTP Lens cannot tell which ATT&CK data components it provides: no `ttp.unobservable` check and no per-component coverage for this rule.',
+      t("This log source is not in TTP Lens's log-source table, so TTP Lens cannot tell which ATT&CK data components it provides: no `ttp.unobservable` check and no per-component coverage for this rule."),
       '',
-      'Add it with the setting `ttpLens.logSourceMap` (the shape of `data/logsource-map.json`), for example:',
+      t('Add it with the setting `ttpLens.logSourceMap` (the shape of `data/logsource-map.json`), for example:'),
       '',
       settingExample(source, rule.format),
     ].join('\n');
   }
-  const where = mapped.table?.builtin === false ? 'your `ttpLens.logSourceMap` setting' : 'TTP Lens\'s log-source table';
+  const where = mapped.table?.builtin === false ? t('your `ttpLens.logSourceMap` setting') : t("TTP Lens's log-source table");
   const link = mapped.table?.builtin !== false && mapped.table ? context.tableLink?.(mapped.table) : undefined;
   const entryText = link ? `[${escapeMarkdown(mapped.entry)}](${link})` : `\`${mapped.entry}\``;
-  const basis = typeof mapped.table?.entry.basis === 'string' ? `, basis: ${escapeMarkdown(mapped.table.entry.basis)}` : '';
+  const basis = typeof mapped.table?.entry.basis === 'string' ? `, ${t('basis: {0}', escapeMarkdown(mapped.table.entry.basis))}` : '';
   const note = typeof mapped.table?.entry.note === 'string' ? escapeMarkdown(mapped.table.entry.note) : '';
   const lines = [title, ''];
   if (!mapped.components.length) {
-    lines.push(`Mapped to no ATT&CK data component by ${where} (entry ${entryText}${basis}). ${note}`.trim());
+    lines.push(`${t('This log source is mapped to no ATT&CK data component by {0} (entry {1}).', where, `${entryText}${basis}`)} ${note}`.trim());
     return lines.join('\n');
   }
   const observed = new Set<number>();
@@ -101,15 +102,15 @@ export function logSourceHover(rule: RuleDocument, source: LogSource, context: L
   for (const name of mapped.components) {
     const component = componentNamed(corpus, name);
     if (!component) {
-      rows.push(`- ${escapeMarkdown(name)} — not a data component of ${escapeMarkdown(corpus.versionLabel)}`);
+      rows.push(`- ${escapeMarkdown(name)} — ${t('not a data component of {0}', escapeMarkdown(corpus.versionLabel))}`);
       continue;
     }
     const techniques = corpus.techniquesObservedBy(component).filter((t) => !t.revoked && !t.deprecated);
     for (const t of techniques) observed.add(t.index);
-    rows.push(`- ${componentLabel(corpus, component)} — observes ${techniques.length} techniques and sub-techniques`);
+    rows.push(`- ${componentLabel(corpus, component)} — ${tn(techniques.length, 'observes {0} technique or sub-technique', 'observes {0} techniques and sub-techniques')}`);
   }
-  const platforms = mapped.platforms?.length ? ` Its events come from ${mapped.platforms.map(escapeMarkdown).join(', ')}.` : '';
-  lines.push(`Provides ${mapped.components.length} ATT&CK data component${mapped.components.length === 1 ? '' : 's'} per ${where} (entry ${entryText}${basis}).${platforms}`, '', ...rows, '');
-  lines.push(`Together they observe ${observed.size} techniques and sub-techniques in ${escapeMarkdown(corpus.versionLabel)}.${note ? ` _${note}_` : ''}`);
+  const platforms = mapped.platforms?.length ? ` ${t('Its events come from {0}.', mapped.platforms.map(escapeMarkdown).join(', '))}` : '';
+  lines.push(`${tn(mapped.components.length, 'This log source provides {0} ATT&CK data component per {1} (entry {2}).', 'This log source provides {0} ATT&CK data components per {1} (entry {2}).', where, `${entryText}${basis}`)}${platforms}`, '', ...rows, '');
+  lines.push(`${tn(observed.size, 'Together they observe {0} technique or sub-technique in {1}.', 'Together they observe {0} techniques and sub-techniques in {1}.', escapeMarkdown(corpus.versionLabel))}${note ? ` _${note}_` : ''}`);
   return lines.join('\n');
 }
