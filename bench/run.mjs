@@ -1,12 +1,14 @@
 // npm run bench: every speed and memory goal next to a baseline measured in the same run.
 //   node bench/run.mjs          all metrics but the end-to-end one (about 3 minutes on 2 cores)
 //   node bench/run.mjs e2e      the end-to-end hover in code-server (npm run bench:e2e)
+//   node bench/run.mjs hostile  only the hostile-document rows
 // Prints one table and writes bench/results.json. Exit code 1 when a metric or baseline could not
 // be measured; a missed goal is reported (MISS) but is not an error.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { e2eHover } from './e2e.mjs';
+import { hostile } from './hostile.mjs';
 import { COUNT, latency } from './latency.mjs';
 import { BUNDLE_18, child, machine, median, ROOT, row, SIGMAHQ, table } from './lib.mjs';
 import { serverOn, syntheticWorkspace } from './memory.mjs';
@@ -86,6 +88,29 @@ async function latencyMetrics() {
     const note = `p50 ${ours.p50.toFixed(2)} ms vs ${baseline.p50.toFixed(2)} ms${kind !== 'diagnostics' && !result.yls.answered[kind] ? '; yaml-language-server answered empty' : ''}`;
     rows.push(row(`${kind === 'diagnostics' ? 'Diagnostics after an edit' : kind[0].toUpperCase() + kind.slice(1)} p99 over stdio`, ours.p99, baseline.p99, 'ms', `≤ ${goals[kind]} ms`, ours.p99 <= goals[kind], note));
   }
+}
+
+async function hostileMetrics() {
+  log('hostile: a Sigma rule with 100,000 tags (and 10,000), every request kind, vs a normal rule');
+  const result = await hostile();
+  const big = result.hundredThousand;
+  const kinds = [
+    ['open', 'open → diagnostics published'],
+    ['change', 'edit → diagnostics published'],
+    ['hover', 'hover'],
+    ['completion', 'completion'],
+    ['codeAction', 'code actions (light bulb at a finding)'],
+    ['resolve', 'resolve "fix all" (every finding)'],
+    ['links', 'document links'],
+  ];
+  for (const [kind, label] of kinds) {
+    const note = kind === 'open' ? `${(big.bytes / 1048576).toFixed(1)} MB, ${big.diagnostics} diagnostics published (capped: ${big.capped ? 'yes' : 'NO'}); tags cycled from SigmaHQ's ${result.distinctTags} distinct ones; baseline: the same request on a normal rule` : '';
+    rows.push(row(`100k-tag rule: ${label}`, big[kind], result.normal[kind], 'ms', '≤ 1000 ms', big[kind] <= 1000, note));
+  }
+  const ten = result.tenThousand;
+  const slowest = Math.max(...kinds.map(([kind]) => ten[kind]));
+  const slowestNormal = Math.max(...kinds.map(([kind]) => result.normal[kind]));
+  rows.push(row('10k-tag rule: slowest request kind', slowest, slowestNormal, 'ms', '≤ 250 ms', slowest <= 250, `${kinds.map(([kind]) => `${kind} ${ten[kind].toFixed(0)}`).join(', ')} ms; baseline: the slowest on a normal rule`));
 }
 
 async function memoryMetrics(index3kMs) {
@@ -173,11 +198,14 @@ log(`machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}`);
 try {
   if (only === 'e2e') {
     await e2eMetrics();
+  } else if (only === 'hostile') {
+    await hostileMetrics();
   } else {
     await packagedMetrics();
     await corpusMetrics();
     const index3kMs = await indexMetrics();
     await latencyMetrics();
+    await hostileMetrics();
     await memoryMetrics(index3kMs);
     await releaseMetrics();
   }
@@ -188,10 +216,10 @@ try {
 const seconds = Math.round((Date.now() - started) / 1000);
 const repetitions = only === 'e2e'
   ? 'Median of 5 runs in one code-server session.'
-  : `Medians of ${REPS.corpus} fresh processes (corpus; ${REPS.packaged} first starts each way for the package), ${REPS.index} (index; baseline ${REPS.baselineIndex}; scale ${REPS.scale}), ${COUNT} requests after warm-up (latency).`;
+  : only === 'hostile' ? 'Medians of 5 runs per request kind over stdio.' : `Medians of ${REPS.corpus} fresh processes (corpus; ${REPS.packaged} first starts each way for the package), ${REPS.index} (index; baseline ${REPS.baselineIndex}; scale ${REPS.scale}), ${COUNT} requests after warm-up (latency).`;
 const header = `Machine: ${info.cores} cores, ${info.cpu}, Node ${info.node}, ${info.platform}; ${info.date.slice(0, 10)}. ${repetitions} ${seconds} s.`;
 console.log(`\n${header}\n\n${table(rows)}\n`);
 for (const r of rows) if (r.note) console.log(`- ${r.metric}: ${r.note}`);
-const file = path.join(ROOT, 'bench', only === 'e2e' ? 'results-e2e.json' : 'results.json');
+const file = path.join(ROOT, 'bench', only ? `results-${only}.json` : 'results.json');
 writeFileSync(file, `${JSON.stringify({ machine: info, seconds, rows }, null, 2)}\n`);
 if (rows.some((r) => r.baseline === null || r.baseline === undefined || Number.isNaN(r.ours))) process.exitCode = 1;

@@ -132,7 +132,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(`${technique.id} ${technique.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `technique/${node.tacticId}/${node.parentId ? `${node.parentId}/` : ''}${technique.id}`;
         item.description = stateDescription(technique, node.parentId !== undefined);
-        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${STATE_TEXT[technique.state]}\n\n${item.description}\n\n${LEGEND}`, true);
+        // Names come from the loaded bundle: appended as text, so a crafted one cannot add links or images.
+        item.tooltip = new vscode.MarkdownString(undefined, true).appendMarkdown('**').appendText(`${technique.id} ${technique.name}`).appendMarkdown(`** — ${STATE_TEXT[technique.state]}\n\n`).appendText(item.description).appendMarkdown(`\n\n${LEGEND}`);
         item.iconPath = STATE_ICON[technique.state];
         item.contextValue = `technique-${technique.state}`;
         return item;

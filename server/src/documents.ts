@@ -56,7 +56,7 @@ function oversizeBytes(text: string): number | undefined {
 
 function tooLargeRule(uri: string, text: string, bytes: number): RuleDocument {
   const rule = emptyRuleDocument(uri, 'text');
-  const firstLineEnd = text.search(/\r?\n|$/);
+  const firstLineEnd = text.search(/\r|\n|$/);
   rule.problems.push({
     message: `TTP Lens does not read files over ${MAX_RULE_BYTES / 1048576} MB (this one is ${(bytes / 1048576).toFixed(1)} MB): no ATT&CK hover, completion or checks here.`,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(firstLineEnd, 200) } },

@@ -24,6 +24,8 @@ export interface StartOptions {
   execArgv?: string[];
   /** Declare LSP 3.17 pull diagnostics (textDocument.diagnostic, workspace.diagnostics.refreshSupport). */
   pullDiagnostics?: boolean;
+  /** Extra textDocument client capabilities (e.g. codeAction.resolveSupport, as VS Code sends). */
+  textDocumentCapabilities?: Record<string, unknown>;
 }
 
 type Listener = (params: unknown) => void;
@@ -80,6 +82,7 @@ export class LspTestClient {
         textDocument: {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { relatedInformation: true },
+          ...options.textDocumentCapabilities,
           ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
         },
         window: { workDoneProgress: true },

@@ -24,7 +24,15 @@ export interface CompletionContext {
   line: number;
 }
 
-const TOKEN = /[\w.\-]*$/;
+const isTokenChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+
+/** The word before the cursor ([\w.-]*): scanned backwards, since /[\w.-]*$/ is quadratic on a long
+ *  line of word characters with one other character in it. */
+function trailingToken(text: string): string {
+  let i = text.length;
+  while (i > 0 && isTokenChar(text.charCodeAt(i - 1))) i--;
+  return text.slice(i);
+}
 
 /** Keys above a line, innermost first (by decreasing indentation), e.g. ["mitre_attack_id", "tags"]. */
 export function enclosingKeys(lines: LineIndex, line: number, indent: number): string[] {
@@ -48,10 +56,13 @@ export function enclosingKeys(lines: LineIndex, line: number, indent: number): s
   return keys;
 }
 
-export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumber: number, character: number): CompletionContext | undefined {
+export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumber: number, requested: number): CompletionContext | undefined {
+  // A position past the end of its line means the line's end (LSP); past the last line, nothing.
+  if (lineNumber < 0 || lineNumber >= lines.lineCount) return undefined;
   const lineText = lines.lineText(lineNumber);
+  const character = Math.max(0, Math.min(requested, lineText.length));
   const before = lineText.slice(0, character);
-  const token = TOKEN.exec(before)![0];
+  const token = trailingToken(before);
   const start = character - token.length;
   const rest = /^[\w.\-]*/.exec(lineText.slice(character))![0];
   const base = { typed: token, start, end: character + rest.length, line: lineNumber };

@@ -6,7 +6,10 @@ import type { AttackReference, RuleDocument } from '../formats/model';
 import type { FeatureContext } from './context';
 import { escapeMarkdown, factsToMarkdown } from './objectMarkdown';
 import { logSourceAt, logSourceHover } from './logSourceHover';
+import { checkReference } from './referenceChecks';
 import { referenceAt, resolveReference } from './resolve';
+
+const VERDICT_CODES = new Set(['ttp.newer-id', 'ttp.newer-tactic', 'ttp.unknown-id', 'ttp.unknown-tactic']);
 
 /** An Elastic `name = "…"` next to an ID hovers as the ID. */
 function nameAt(references: readonly AttackReference[], line: number, character: number): AttackReference | undefined {
@@ -32,10 +35,10 @@ export function hover(rule: RuleDocument, position: Position, context: FeatureCo
       workspaceSummary: workspace?.summary,
       workspaceLines: workspace?.lines,
     });
-  } else if (resolution.status === 'missing' && resolution.verdict.kind === 'newer') {
-    value = `**${escapeMarkdown(reference.id)}** is not in the loaded ${escapeMarkdown(resolution.verdict.loadedVersion)}; it is likely from a newer ATT&CK release.`;
   } else {
-    value = `**${escapeMarkdown(reference.written)}** is not a known ATT&CK ${reference.kind === 'unknown' ? 'reference' : reference.kind} in ${escapeMarkdown(corpus.versionLabel)}.`;
+    // The verdict in the diagnostics' own words (newer release, or a typo with its did-you-mean).
+    const verdict = checkReference(corpus, rule, reference).find((f) => VERDICT_CODES.has(f.code));
+    value = verdict ? escapeMarkdown(verdict.message) : `**${escapeMarkdown(reference.written)}** is not a known ATT&CK ${reference.kind === 'unknown' ? 'reference' : reference.kind} in ${escapeMarkdown(corpus.versionLabel)}.`;
   }
   return { contents: { kind: MarkupKind.Markdown, value }, range: reference.range };
 }

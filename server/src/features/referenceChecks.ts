@@ -1,9 +1,9 @@
 // Checks of one reference against the corpus: unknown, newer-release, revoked, deprecated, malformed,
 // and (Elastic) a name that is not the ID's name. Each finding carries what its quick-fix needs.
 import { distance } from 'fastest-levenshtein';
-import type { Corpus } from '../corpus/corpus';
+import type { Corpus, MissingIdVerdict } from '../corpus/corpus';
 import { parseAttackId } from '../corpus/ids';
-import type { AttackObject } from '../corpus/model';
+import { type AttackObject, OBJECT_KIND_LABEL, type ObjectKind } from '../corpus/model';
 import type { AttackReference, RuleDocument } from '../formats/model';
 import type { DiagnosticCode } from '../settings';
 import { findTactic, tacticKey } from './resolve';
@@ -21,22 +21,31 @@ export interface Finding {
   insertions?: { text: string; title: string }[];
   /** Range to delete (duplicate reference). */
   deletion?: AttackReference['range'];
+  /** The deletion's quick-fix title, when it is not "Remove the duplicate". */
+  deletionTitle?: string;
 }
 
 const label = (object: AttackObject) => `${object.id} ${object.name}`;
 
-/** Close IDs of the same kind (edit distance ≤ 2), live ones only, nearest first. */
+/** Close IDs of the same kind, live ones only, nearest first: edit distance ≤ 2 (a slip of one or
+ *  two characters), ties broken by numeric closeness; when nothing is that close, the nearest at
+ *  distance 3 (T9999 still gets its nearest IDs). */
 export function suggestIds(corpus: Corpus, reference: AttackReference): AttackObject[] {
   const parsed = parseAttackId(reference.id);
   if (!parsed) return [];
-  const scored: [number, AttackObject][] = [];
+  const scored: [number, number, AttackObject][] = [];
+  const wanted = parsed.sub === undefined ? parsed.number : parsed.number + parsed.sub / 1000;
   for (const object of corpus.ofKind(parsed.kind)) {
     if (object.revoked || object.deprecated || !object.id) continue;
     const d = distance(object.id, parsed.id);
-    if (d <= 2) scored.push([d, object]);
+    if (d > 3) continue;
+    const candidate = parseAttackId(object.id);
+    const number = candidate ? candidate.number + (candidate.sub ?? 0) / 1000 : 0;
+    scored.push([d, Math.abs(number - wanted), object]);
   }
-  scored.sort((a, b) => a[0] - b[0] || a[1].id.localeCompare(b[1].id));
-  const suggestions = scored.slice(0, 3).map(([, object]) => object);
+  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].id.localeCompare(b[2].id));
+  const closest = scored.filter(([d]) => d <= Math.max(2, scored[0]?.[0] ?? 0));
+  const suggestions = closest.slice(0, 3).map(([, , object]) => object);
   if (reference.name?.text) {
     const byName = corpus.find(reference.name.text, { kinds: [parsed.kind], limit: 1 })[0]?.object;
     if (byName && !suggestions.includes(byName)) suggestions.unshift(byName);
@@ -69,6 +78,16 @@ function nearestTactics(corpus: Corpus, key: string): AttackObject[] {
     .map(([, tactic]) => tactic);
 }
 
+/** What a word that is no tactic may have meant, by name: techniques, tactics, groups and software
+ *  for a Sigma tag (`attack.powers` → attack.t1059.001 PowerShell); tactics only where the place
+ *  holds tactics (Sentinel `tactics`, MaxPatrol tactic keys). */
+export function suggestByName(corpus: Corpus, reference: AttackReference): AttackObject[] {
+  const words = reference.id.replace(/[-_]+/g, ' ').trim();
+  if (words.length < 3) return [];
+  const kinds: ObjectKind[] = reference.form === 'sigmaTag' ? ['technique', 'tactic', 'group', 'software'] : ['tactic'];
+  return corpus.find(words, { kinds, limit: 3 }).map((result) => result.object);
+}
+
 export function checkReference(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
   const version = corpus.versionLabel;
   const replaceWith = (object: AttackObject, title: string) => ({ range: reference.range, text: writtenFormFor(reference, rule.format, object), title });
@@ -81,15 +100,12 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
   const object = corpus.get(reference.id);
   if (!object || object.kind !== reference.kind) {
     const verdict = corpus.classifyMissing(reference.id);
-    if (verdict.kind === 'newer') {
-      return [{ code: 'ttp.newer-id', range: reference.range, message: `${reference.id} is not in the loaded ${version}; it is likely from a newer ATT&CK release. Load that release (ttpLens.attack.stixPath) to check it.` }];
-    }
+    if (verdict.kind === 'newer') return [{ code: 'ttp.newer-id', range: reference.range, message: newerMessage(reference.id, verdict) }];
     const suggestions = suggestIds(corpus, reference);
-    const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map(label).join(', or ')}?` : '';
     return [{
       code: 'ttp.unknown-id',
       range: reference.range,
-      message: `${reference.id} is not an ATT&CK ${reference.kind === 'technique' ? 'technique' : 'ID'} in ${version}.${didYouMean}`,
+      message: unknownIdMessage(reference, version, verdict.reason, suggestions.map(label)),
       replacements: suggestions.map((s) => replaceWith(s, `Change to ${writtenFormFor(reference, rule.format, s)} (${s.name})`)),
     }];
   }
@@ -97,13 +113,17 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
     const successor = corpus.revokedSuccessor(object)?.successor;
     // A split (several revoked-by): each successor is offered, none applied by "fix all".
     const successors = successor ? [successor] : corpus.revokedSuccessors(object);
+    // The successor already in the same list: replacing would make a duplicate, so the fix removes it.
+    const listed = successor && listsId(rule, reference, successor);
     findings.push({
       code: 'ttp.revoked',
       range: reference.range,
-      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}.`
+      message: successor ? `${label(object)} is revoked in ${version}: use ${label(successor)}${listed ? ', which this list already has' : ''}.`
         : successors.length ? `${label(object)} is revoked in ${version} and split into ${successors.map(label).join(' and ')}: use the one this rule detects.`
         : `${label(object)} is revoked in ${version} and has no successor.`,
-      replacements: successors.length ? successors.map((s) => replaceWith(s, `Replace with ${writtenFormFor(reference, rule.format, s)} (${s.name})`)) : undefined,
+      replacements: successors.length && !listed ? successors.map((s) => replaceWith(s, `Replace with ${writtenFormFor(reference, rule.format, s)} (${s.name})`)) : undefined,
+      deletion: listed ? reference.range : undefined,
+      deletionTitle: listed ? `Remove it (${successor.id} is already listed)` : undefined,
       autoFix: !!successor,
     });
   } else if (object.deprecated) {
@@ -125,6 +145,26 @@ export function checkReference(corpus: Corpus, rule: RuleDocument, reference: At
   return findings;
 }
 
+/** Which IDs each list of a rule holds (by document, key and tactic), built once per parsed rule. */
+const listsOf = new WeakMap<RuleDocument, Map<string, Set<string>>>();
+const listKey = (r: AttackReference) => `${r.documentIndex ?? 0}\u0000${r.key}\u0000${r.tactic ?? ''}`;
+
+/** Whether the list `reference` is in also holds `object`. */
+function listsId(rule: RuleDocument, reference: AttackReference, object: AttackObject): boolean {
+  let lists = listsOf.get(rule);
+  if (!lists) {
+    lists = new Map();
+    for (const r of rule.references) {
+      const key = listKey(r);
+      let ids = lists.get(key);
+      if (!ids) lists.set(key, (ids = new Set()));
+      ids.add(`${r.kind}:${r.id}`);
+    }
+    listsOf.set(rule, lists);
+  }
+  return lists.get(listKey(reference))?.has(`${object.kind}:${object.id}`) === true;
+}
+
 function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
   const found = findTactic(corpus, reference.id);
   const version = corpus.versionLabel;
@@ -136,15 +176,29 @@ function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackRe
     }
     return [];
   }
-  const suggestions = suggestTactics(corpus, reference.id);
-  if (suggestions.length) {
-    const forms = suggestions.map((t) => writtenFormFor(reference, rule.format, t));
-    return [{
-      code: 'ttp.unknown-tactic',
-      range: reference.range,
-      message: `${reference.written} is not an ATT&CK tactic. Did you mean ${forms.join(' or ')}?`,
-      replacements: suggestions.map((t, i) => ({ range: reference.range, text: forms[i], title: `Change to ${forms[i]} (${t.name})` })),
-    }];
-  }
-  return [{ code: 'ttp.newer-tactic', range: reference.range, message: `${reference.written} is not a tactic in the loaded ${version}; it is likely from a newer ATT&CK release.` }];
+  const verdict = corpus.classifyMissing(reference.id);
+  if (verdict.kind === 'newer') return [{ code: 'ttp.newer-tactic', range: reference.range, message: newerMessage(reference.written, verdict, true) }];
+  const nearMisses = suggestTactics(corpus, reference.id);
+  const suggestions = nearMisses.length ? nearMisses : suggestByName(corpus, reference);
+  const forms = suggestions.map((t) => writtenFormFor(reference, rule.format, t));
+  const what = reference.form === 'sigmaTag' ? 'an ATT&CK tactic or ID' : 'an ATT&CK tactic';
+  const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map((s, i) => `${forms[i]} (${s.name})`).join(', or ')}?` : '';
+  return [{
+    code: 'ttp.unknown-tactic',
+    range: reference.range,
+    message: `${reference.written} is not ${what} in ${version}, nor one of a newer release.${didYouMean}`,
+    replacements: suggestions.map((t, i) => ({ range: reference.range, text: forms[i], title: `Change to ${forms[i]} (${t.name})` })),
+  }];
+}
+
+/** "T1685 is not in the loaded ATT&CK v18.1 (its highest technique is T1681); it is likely from a
+ *  newer ATT&CK release." — the one wording of the verdict, for diagnostics, hovers and the CLI. */
+export function newerMessage(written: string, verdict: Extract<MissingIdVerdict, { kind: 'newer' }>, tactic = false, howToLoad = 'ttpLens.attack.stixPath'): string {
+  return `${written} is not ${tactic ? 'a tactic ' : ''}in the loaded ${verdict.loadedVersion}${verdict.reason ? ` (${verdict.reason})` : ''}; it is likely from a newer ATT&CK release. Load that release (${howToLoad}) to check it.`;
+}
+
+export function unknownIdMessage(reference: Pick<AttackReference, 'id' | 'kind'>, version: string, reason: string | undefined, suggestions: string[]): string {
+  const kind = reference.kind === 'unknown' ? 'ID' : OBJECT_KIND_LABEL[reference.kind].toLowerCase();
+  const didYouMean = suggestions.length ? ` Did you mean ${suggestions.join(', or ')}?` : '';
+  return `${reference.id} is not an ATT&CK ${kind} in ${version}${reason ? `, and ${reason}` : ''}.${didYouMean}`;
 }

@@ -13,13 +13,23 @@ import { escapeMarkdown } from './objectMarkdown';
 
 const SHOWN = 3;
 
-
-/** A link that opens the rule at its reference to `id` (VS Code understands `#L<line>` on file links). */
+/** A link that opens the rule at its reference to `id` (VS Code understands `#L<line>` on file links).
+ *  The rule's file name and title are the rule author's text: the title is escaped, and the URI's
+ *  characters that could end the link target early are percent-encoded. */
 export function ruleLink(rule: RuleDocument, id: string): string {
   const reference = rule.references.find((r) => r.id === id);
   const line = reference ? `#L${reference.range.start.line + 1}` : '';
-  const title = rule.identity.title ?? rule.uri.slice(rule.uri.lastIndexOf('/') + 1);
-  return `[${escapeMarkdown(title)}](${rule.uri}${line})`;
+  const title = rule.identity.title ?? decodeURIComponentSafe(rule.uri.slice(rule.uri.lastIndexOf('/') + 1));
+  const target = rule.uri.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${escapeMarkdown(title)}](${target}${line})`;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not percent-encoded after all: shown as it is
+  }
 }
 
 function ruleList(rules: RuleDocument[], id?: string): string {
