@@ -2,6 +2,7 @@
 //   node bench/run.mjs          all metrics but the end-to-end one (about 3 minutes on 2 cores)
 //   node bench/run.mjs e2e      the end-to-end hover in code-server (npm run bench:e2e)
 //   node bench/run.mjs hostile  only the hostile-document rows
+//   node bench/run.mjs long     only the long-session row
 // Prints one table and writes bench/results.json. Exit code 1 when a metric or baseline could not
 // be measured; a missed goal is reported (MISS) but is not an error.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { workspaceDiagnostics } from './workspaceDiagnostics.mjs';
 import { spawnSync } from 'node:child_process';
 import { gzipVersusJson, packagedFirstStart } from './packaged.mjs';
 import { releaseCommands } from './releases.mjs';
+import { longSession } from './longSession.mjs';
 
 const only = process.argv[2];
 const REPS = { corpus: 5, index: 5, baselineIndex: 3, scale: 3, packaged: 5 };
@@ -115,6 +117,13 @@ async function hostileMetrics() {
   const slowest = Math.max(...kinds.map(([kind]) => ten[kind]));
   const slowestNormal = Math.max(...kinds.map(([kind]) => result.normal[kind]));
   rows.push(row('10k-tag rule: slowest request kind', slowest, slowestNormal, 'ms', '≤ 250 ms', slowest <= 250, `${kinds.map(([kind]) => `${kind} ${ten[kind].toFixed(0)}`).join(', ')} ms; baseline: the slowest on a normal rule`));
+}
+
+async function longSessionMetrics() {
+  log('long session: 10,000 edits and 5,000 requests in one server');
+  const result = await longSession();
+  if (!result.afterGc) throw new Error('the server did not measure its heap after a GC (TTPLENS_TEST_HOOKS, --expose-gc)');
+  rows.push(row('Long session: heap after GC, after 10,000 edits and 5,000 requests', result.afterMB, result.beforeMB, 'MB', '≤ 1.1× the warm-up heap', result.afterMB <= 1.1 * result.beforeMB, `${(result.ms / 1000).toFixed(1)} s of edits (each republishing diagnostics) and hover, completion, code actions, links and tree requests; baseline: the heap after GC after a 200-edit warm-up, same server`));
 }
 
 async function memoryMetrics(index3kMs) {
@@ -217,12 +226,15 @@ try {
     await e2eMetrics();
   } else if (only === 'hostile') {
     await hostileMetrics();
+  } else if (only === 'long') {
+    await longSessionMetrics();
   } else {
     await packagedMetrics();
     await corpusMetrics();
     const { oursMs: index3kMs } = await indexMetrics();
     await latencyMetrics();
     await hostileMetrics();
+    await longSessionMetrics();
     await memoryMetrics(index3kMs);
     await releaseMetrics();
   }

@@ -15,6 +15,9 @@ export class RuleIndex {
   private readonly rules = new Map<string, RuleDocument>();
   /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059"). */
   private readonly byId = new Map<string, Set<string>>();
+  /** Each rule's index keys, for removing them when it changes (a Map, not a WeakMap by rule:
+   *  thousands of weak entries cost the garbage collector more than the index itself). */
+  private readonly keysByUri = new Map<string, Set<string>>();
   private readonly listeners: ((change: IndexChange) => void)[] = [];
   /** Increases with every change; lets callers cache derived views. */
   generation = 0;
@@ -52,7 +55,9 @@ export class RuleIndex {
     const coverageChanged = !previous || coverageSignature(previous) !== coverageSignature(rule);
     this.removeEntries(rule.uri);
     this.rules.set(rule.uri, rule);
-    for (const key of keysOf(rule)) {
+    const keys = keysOf(rule);
+    this.keysByUri.set(rule.uri, keys);
+    for (const key of keys) {
       let uris = this.byId.get(key);
       if (!uris) this.byId.set(key, (uris = new Set()));
       uris.add(rule.uri);
@@ -64,6 +69,7 @@ export class RuleIndex {
     if (!this.rules.has(uri)) return false;
     this.removeEntries(uri);
     this.rules.delete(uri);
+    this.keysByUri.delete(uri);
     this.changed({ uri, kind: 'delete', coverageChanged: true });
     return true;
   }
@@ -82,9 +88,9 @@ export class RuleIndex {
   }
 
   private removeEntries(uri: string): void {
-    const previous = this.rules.get(uri);
+    const previous = this.keysByUri.get(uri);
     if (!previous) return;
-    for (const key of keysOf(previous)) {
+    for (const key of previous) {
       const uris = this.byId.get(key);
       uris?.delete(uri);
       if (uris?.size === 0) this.byId.delete(key);
@@ -115,27 +121,22 @@ function coverageSignature(rule: RuleDocument): string {
   return signature;
 }
 
-// A parsed rule never changes (a new parse is a new object), so its signature and keys are computed
-// once: an edit of a file with 100,000 references costs one pass over it, not four.
+// A parsed rule never changes (a new parse is a new object), so its signature is computed once: an
+// edit of a file with 100,000 references costs one pass over it, not four.
 const signatures = new WeakMap<RuleDocument, string>();
-const keys = new WeakMap<RuleDocument, Set<string>>();
 
 /** Index keys of a rule's well-formed ID references (tactics written by name are not IDs); each
  *  distinct ID is checked once. */
 function keysOf(rule: RuleDocument): Set<string> {
-  let found = keys.get(rule);
-  if (found) return found;
-  found = new Set<string>();
-  const seen = new Map<string, Set<string>>();
+  const found = new Set<string>();
+  let rejected: Set<string> | undefined;
   for (const reference of rule.references) {
     if (reference.kind === 'unknown') continue;
-    let ids = seen.get(reference.kind);
-    if (!ids) seen.set(reference.kind, (ids = new Set()));
-    if (ids.has(reference.id)) continue;
-    ids.add(reference.id);
-    if (parseAttackId(reference.id)) found.add(`${reference.kind}:${reference.id}`);
+    const key = `${reference.kind}:${reference.id}`;
+    if (found.has(key) || rejected?.has(key)) continue;
+    if (parseAttackId(reference.id)) found.add(key);
+    else (rejected ??= new Set()).add(key);
   }
-  keys.set(rule, found);
   return found;
 }
 
