@@ -214,8 +214,8 @@ async function e2eMetrics() {
   log('e2e: code-server, open a rule → hover visible, median of 5');
   const result = await e2eHover(5);
   rows.push(row('End to end: open a rule → ATT&CK hover visible (code-server)', result.hoverMs, result.openMs, 'ms', '≤ 1500 ms and ≤ 1.3× open', result.hoverMs <= 1500 && result.hoverMs <= 1.3 * result.openMs, 'baseline (floor): open a rule → its text visible, same session'));
-  const { activationMs, loadMs, activateMs } = result.activation;
-  rows.push({ ...row('Extension activation in code-server (loading dist/extension.js + activate() until the language client starts)', activationMs, null, 'ms', '≤ 30 ms', activationMs <= 30, `loading ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms; measured in the extension host (client/src/activationTime.ts)`), baselineLabel: 'goal only' });
+  const { activationMs, loadMs, activateMs, editorGapMs } = result.activation;
+  rows.push({ ...row('Extension activation in code-server (loading dist/extension.js + activate() until the language client starts)', activationMs, null, 'ms', '≤ 30 ms', activationMs <= 30, `loading ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms (the editor's own work between the two, not counted: ${editorGapMs.toFixed(1)} ms); measured in the extension host (client/src/activationTime.ts)`), baselineLabel: 'goal only' });
 }
 
 const started = Date.now();
