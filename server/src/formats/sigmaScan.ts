@@ -65,7 +65,7 @@ export function scanSigma(uri: string, text: string): RuleDocument | undefined {
 
 function scan(uri: string, text: string): RuleDocument {
   // Lines here end at \n (\r\n included); a lone \r also ends one for the editor: left to the parser.
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || /\r(?!\n)/.test(text)) throw new GiveUp();
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
   const rule = emptyRuleDocument(uri, 'sigma');
   let documentIndex = 0;
   let documentHasContent = false;
