@@ -80,6 +80,14 @@ const tasks = {
     print({ ms, files: files.length, rules: index.size, references, rssMB: rss() / 1048576 });
   },
 
+  /** Floor (a) of the index: the same folder listed, read and regex-scanned for technique tags. */
+  async 'index-floor'([dir]) {
+    const { floorScan } = await import('./floorScan.mjs');
+    const started = now();
+    const result = floorScan(dir);
+    print({ ms: now() - started, ...result });
+  },
+
   /** Baseline: list the same files, read them, yaml.parseDocument every one. */
   'index-baseline'([dir]) {
     const { ExcludeMatcher, listRuleFiles } = out('server/src/workspace/files.js');

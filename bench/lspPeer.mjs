@@ -24,6 +24,7 @@ export class LspPeer {
         textDocument: {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           completion: { completionItem: { snippetSupport: true } },
+          codeAction: { resolveSupport: { properties: ['edit'] }, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
           publishDiagnostics: { versionSupport: true },
           synchronization: { dynamicRegistration: true },
           ...(pullDiagnostics ? { diagnostic: { dynamicRegistration: false } } : {}),
@@ -38,17 +39,37 @@ export class LspPeer {
   }
 
   #buffer = Buffer.alloc(0);
+  /** Chunks of a message body still arriving, and their total length: a 10 MB response comes in
+   *  hundreds of chunks, and concatenating on each would be quadratic. */
+  #pendingChunks = [];
+  #pendingLength = 0;
+  #needed = 0;
   #nextId = 1;
   #pending = new Map();
 
   #receive(chunk) {
+    if (this.#needed) {
+      this.#pendingChunks.push(chunk);
+      this.#pendingLength += chunk.length;
+      if (this.#pendingLength < this.#needed) return;
+      chunk = Buffer.concat(this.#pendingChunks);
+      this.#pendingChunks = [];
+      this.#pendingLength = 0;
+      this.#needed = 0;
+    }
     this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
     for (;;) {
       const headerEnd = this.#buffer.indexOf(HEADER_END);
       if (headerEnd < 0) return;
       const length = Number(/Content-Length: *(\d+)/i.exec(this.#buffer.toString('latin1', 0, headerEnd))?.[1]);
       const start = headerEnd + HEADER_END.length;
-      if (this.#buffer.length < start + length) return;
+      if (this.#buffer.length < start + length) {
+        this.#needed = start + length;
+        this.#pendingChunks = [this.#buffer];
+        this.#pendingLength = this.#buffer.length;
+        this.#buffer = Buffer.alloc(0);
+        return;
+      }
       const message = JSON.parse(this.#buffer.toString('utf8', start, start + length));
       this.#buffer = this.#buffer.subarray(start + length);
       this.#dispatch(message);

@@ -125,7 +125,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `tactic/${tactic.id}`;
         item.description = `${tactic.id} · ${countsLabel(tactic.counts)}`;
-        const tooltip = new vscode.MarkdownString(`**${tactic.name}** (${tactic.id})\n\n${countsBreakdown(tactic.counts)}\n\n${legend()}`, true);
+        const tooltip = new vscode.MarkdownString(undefined, true).appendMarkdown('**').appendText(tactic.name).appendMarkdown('**').appendText(` (${tactic.id})`).appendMarkdown(`\n\n${countsBreakdown(tactic.counts)}\n\n${legend()}`);
         item.tooltip = tooltip;
         const { techniques: t, subtechniques: s } = tactic.counts;
         const complete = t.gaps === 0 && t.viaSubtechniques === 0 && s.gaps === 0 && s.parentOnly === 0;
@@ -139,7 +139,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(`${technique.id} ${technique.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `technique/${node.tacticId}/${node.parentId ? `${node.parentId}/` : ''}${technique.id}`;
         item.description = stateDescription(technique, node.parentId !== undefined);
-        item.tooltip = new vscode.MarkdownString(`**${technique.id} ${technique.name}** — ${stateText(technique.state)}\n\n${item.description}\n\n${legend()}`, true);
+        // Names come from the loaded bundle (and the overlay): appended as text, so a crafted one cannot add links or images.
+        item.tooltip = new vscode.MarkdownString(undefined, true).appendMarkdown('**').appendText(`${technique.id} ${technique.name}`).appendMarkdown(`** — ${stateText(technique.state)}\n\n`).appendText(item.description).appendMarkdown(`\n\n${legend()}`);
         item.iconPath = STATE_ICON[technique.state];
         item.contextValue = `technique-${technique.state}`;
         return item;

@@ -8,6 +8,7 @@ import { CoverageFilterState, registerFilterCommands } from './coverageFilter';
 import { CoverageStatusBar } from './coverageStatusBar';
 import { CoverageTreeProvider } from './coverageTree';
 import { CorpusStatusView } from './corpusStatusView';
+import { reportActivationTime } from './activationTime';
 import { createLanguageClient } from './languageClient';
 import { RESTART_COMMAND } from './serverRecovery';
 import { reportRestrictedMode } from './workspaceTrust';
@@ -16,6 +17,7 @@ import { registerReleaseChangeCommands } from './releaseCommands';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('TTP Lens', { log: true });
   const client = createLanguageClient(context, output);
   const filter = new CoverageFilterState(context.workspaceState);
@@ -48,7 +50,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   treeView.description = filter.describe();
 
   void reportRestrictedMode(output);
-  await client.start();
+  const started = client.start();
+  reportActivationTime(output, activateStart);
+  await started;
   sendFilter();
   // After a restart (serverRecovery.ts) the new server knows nothing of the filter or the views.
   context.subscriptions.push(

@@ -5,6 +5,7 @@ import { LineIndex } from './formats/lineIndex';
 import { emptyRuleDocument, type RuleDocument } from './formats/model';
 import { parseRule } from './formats/parse';
 import { MAX_RULE_BYTES } from './workspace/files';
+import { t } from './l10n/l10n';
 
 interface Entry {
   version: number;
@@ -56,9 +57,9 @@ function oversizeBytes(text: string): number | undefined {
 
 function tooLargeRule(uri: string, text: string, bytes: number): RuleDocument {
   const rule = emptyRuleDocument(uri, 'text');
-  const firstLineEnd = text.search(/\r?\n|$/);
+  const firstLineEnd = text.search(/\r|\n|$/);
   rule.problems.push({
-    message: `TTP Lens does not read files over ${MAX_RULE_BYTES / 1048576} MB (this one is ${(bytes / 1048576).toFixed(1)} MB): no ATT&CK hover, completion or checks here.`,
+    message: t('TTP Lens does not read files over {0} MB (this one is {1} MB): no ATT&CK hover, completion or checks here.', MAX_RULE_BYTES / 1048576, (bytes / 1048576).toFixed(1)),
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(firstLineEnd, 200) } },
     severity: 'information',
   });

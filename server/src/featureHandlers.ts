@@ -8,7 +8,7 @@ import type { ObjectKind } from './corpus/model';
 import { factsOf } from './corpus/facts';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { RuleDocumentCache } from './documents';
-import { codeActions } from './features/codeActions';
+import { codeActions, type FixAllData, resolveCodeAction } from './features/codeActions';
 import { complete, resolveCompletion } from './features/completion';
 import { hover } from './features/hover';
 import { documentLinks } from './features/links';
@@ -66,6 +66,8 @@ export interface ServerState {
   targetFor?: TargetFor;
   /** The corpus overlay's texts in the user's language, when one is configured. */
   overlay(): OverlayTexts | undefined;
+  /** Whether the client resolves code actions' edits (codeAction/resolve with `edit`). */
+  resolvesCodeActionEdits?(): boolean;
 }
 
 export function registerFeatureHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher): void {
@@ -129,7 +131,17 @@ export function registerFeatureHandlers(connection: Connection, state: ServerSta
       contextDiagnostics: params.context.diagnostics,
       allDiagnostics: diagnostics.current(document),
       only: params.context.only,
+      resolveEdits: state.resolvesCodeActionEdits?.() === true,
     });
+  });
+
+  // The edit of a "fix all" action, computed when the user picks it (it may hold 100,000 edits).
+  connection.onCodeActionResolve(async (action) => {
+    await state.corpusSettled();
+    const uri = (action.data as Partial<FixAllData> | undefined)?.ttpLensFixAll?.uri;
+    const document = uri ? documentOf(uri) : undefined;
+    if (!document) return action;
+    return resolveCodeAction(action, { rule: state.rules.get(document), lines: state.rules.lines(document), version: document.version, allDiagnostics: diagnostics.current(document) });
   });
 
   connection.onDocumentLinks(async (params) => {

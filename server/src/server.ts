@@ -62,6 +62,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let hasConfigurationCapability = false;
   let canWatchFiles = false;
   let supportsFolderEvents = false;
+  let resolvesCodeActionEdits = false;
   let folders: string[] = [];
   let filesExclude: Record<string, unknown> = {};
   let corpusState: CorpusState | undefined;
@@ -104,6 +105,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     corpusPending: () => corpusState?.firstLoadPending ?? true,
     settings: () => settings,
     logSources: () => logSources,
+    resolvesCodeActionEdits: () => resolvesCodeActionEdits,
   };
   const diagnostics = new DiagnosticsPublisher(connection, state);
   workspace.index.onChange((change) => diagnostics.indexChanged(change.uri));
@@ -148,6 +150,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => uriToPath(uri));
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
+    resolvesCodeActionEdits = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     // Known now, so documents opened before the settings arrive are placed in the workspace.
     workspace.configure(folders, excludeGlobs(filesExclude, settings.exclude), settings.formats);
     corpusState = new CorpusState({
@@ -182,7 +185,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.', '"', "'"], resolveProvider: true },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         documentLinkProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
         ...(pull ? { diagnosticProvider: { identifier: 'ttpLens', interFileDependencies: false, workspaceDiagnostics: true } } : {}),

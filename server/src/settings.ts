@@ -19,6 +19,7 @@ export const DIAGNOSTIC_DEFAULTS = {
   'ttp.duplicate': 'warning',
   'ttp.unobservable': 'information',
   'ttp.target-too-new': 'error',
+  'ttp.capped': 'information',
 } as const satisfies Record<string, SeveritySetting>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_DEFAULTS;

@@ -10,6 +10,9 @@ export function fileUri(path: string): string {
   return SAFE_PATH.test(path) ? `file://${path}` : URI.file(path).toString();
 }
 
+/** The inverse of fileUri: URIs of safe paths (nearly all, and all fileUri wrote without encoding)
+ *  are read without parsing. */
 export function uriToPath(uri: string): string {
+  if (uri.startsWith('file:///') && SAFE_PATH.test(uri.slice(7))) return uri.slice(7);
   return URI.parse(uri).fsPath;
 }

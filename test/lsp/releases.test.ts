@@ -95,7 +95,7 @@ describe('lsp: ATT&CK releases', () => {
     const embedded = await client.request<{ ok: boolean; status: CorpusStatus }>('ttpLens/useRelease', { kind: 'embedded' });
     assert.ok(embedded.ok);
     assert.equal(embedded.status.versionLabel, 'ATT&CK v18.1');
-    assert.match((await hoverOn('T1685'))!, /is not in the loaded ATT&CK v18\.1; it is likely from a newer ATT&CK release/);
+    assert.match((await hoverOn('T1685'))!, /is not in the loaded ATT&CK v18\.1 \(its highest technique is T1681\); it is likely from a newer ATT&CK release/);
     const again = await client.request<{ ok: boolean; status: CorpusStatus }>('ttpLens/useRelease', { kind: 'downloaded', domain: 'enterprise', version: '19.1' });
     assert.equal(again.status.versionLabel, 'ATT&CK v19.1');
     const missing = await client.request<{ ok: boolean; message?: string; status: CorpusStatus }>('ttpLens/useRelease', { kind: 'downloaded', domain: 'enterprise', version: '15.0' });

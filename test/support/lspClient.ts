@@ -26,6 +26,8 @@ export interface StartOptions {
   pullDiagnostics?: boolean;
   /** The client's display language (initialize's `locale`), e.g. "ru". */
   locale?: string;
+  /** Extra textDocument client capabilities (e.g. codeAction.resolveSupport, as VS Code sends). */
+  textDocumentCapabilities?: Record<string, unknown>;
 }
 
 type Listener = (params: unknown) => void;
@@ -82,6 +84,7 @@ export class LspTestClient {
         textDocument: {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { relatedInformation: true },
+          ...options.textDocumentCapabilities,
           ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
         },
         window: { workDoneProgress: true },

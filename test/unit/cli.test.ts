@@ -78,10 +78,26 @@ describe('cli show', () => {
   test('an ID from a newer release and an unknown ID exit 1 with a clear message', () => {
     const newer = cli('show', 'T1685', '--stix', BUNDLE_18);
     assert.equal(newer.code, 1);
-    assert.match(newer.stderr, /T1685 is not in the loaded ATT&CK v18\.1; it may be from a newer ATT&CK release/);
-    const unknown = cli('show', 'T1000', '--stix', BUNDLE_18);
+    assert.match(newer.stderr, /T1685 is not in the loaded ATT&CK v18\.1 \(its highest technique is T1681\); it is likely from a newer ATT&CK release/);
+    const unknown = cli('show', 'T1000', '--stix', requireShared(BUNDLE_18));
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /T1000 is not an ATT&CK ID in ATT&CK v18\.1/);
+    assert.match(unknown.stderr, /T1000 is not an ATT&CK technique in ATT&CK v18\.1\. Did you mean T1001 Data Obfuscation/);
+  });
+
+  test('typo or newer release: show gives the diagnostics\' verdict, with suggestions for a typo', () => {
+    const bundle = requireShared(BUNDLE_18);
+    const typo = cli('show', 'T9999', '--stix', bundle);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /T9999 is not an ATT&CK technique in ATT&CK v18\.1, and too far above its highest technique \(T1681\) to be from a newer release\. Did you mean T1599 Network Boundary Bridging/);
+    const word = cli('show', 'attack.powers', '--stix', bundle);
+    assert.equal(word.code, 1);
+    assert.match(word.stderr, /attack\.powers is not an ATT&CK tactic or ID in ATT&CK v18\.1, nor one of a newer release\. Did you mean attack\.t1059\.001 \(PowerShell\)/);
+    const tactic = cli('show', 'attack.stealth', '--stix', bundle);
+    assert.equal(tactic.code, 1);
+    assert.match(tactic.stderr, /attack\.stealth is not a tactic in the loaded ATT&CK v18\.1 \(ATT&CK v19 introduced Stealth, TA0005: Defense Evasion renamed\); it is likely from a newer ATT&CK release\. Load that release \(--stix\)/);
+    const tag = cli('show', 'attack.t1059.001', '--stix', bundle);
+    assert.equal(tag.code, 0);
+    assert.match(tag.stdout, /T1059\.001/);
   });
 
   test('a missing or broken bundle exits 2 naming the file and the problem', () => {

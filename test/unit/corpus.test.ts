@@ -125,14 +125,39 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
     assert.equal(cyclic.revokedSuccessor(cyclic.at(a.index)), undefined);
   });
 
-  test('IDs beyond the loaded release are "newer", gaps are "unknown"', async () => {
+  test('IDs just beyond the loaded release are "newer"; far beyond, gaps and bad shapes are "unknown"', async () => {
     const corpus = await corpus18();
-    assert.equal(corpus.classifyMissing('T1685').kind, 'newer');
-    assert.equal(corpus.classifyMissing('T1686.003').kind, 'newer');
-    assert.equal(corpus.classifyMissing('T1059.099').kind, 'newer');
-    assert.equal(corpus.classifyMissing('T1000').kind, 'unknown');
-    assert.equal(corpus.classifyMissing('M9999').kind, 'newer');
-    assert.equal(corpus.classifyMissing('T1059.001x').kind, 'unknown');
+    const kind = (id: string) => corpus.classifyMissing(id).kind;
+    // v19's techniques, as SigmaHQ tags them; the margin above T1681 is 50.
+    for (const id of ['T1685', 'T1686.003', 'T1690', 'T1731']) assert.equal(kind(id), 'newer', id);
+    for (const id of ['T1732', 'T9999', 'T9999.001', 'T1000', 'T1059.001x']) assert.equal(kind(id), 'unknown', id);
+    // A sub-technique a little above its live parent's highest (T1059.013) is newer, far above is a typo.
+    assert.equal(kind('T1059.015'), 'newer');
+    assert.equal(kind('T1059.099'), 'unknown');
+    assert.equal(kind('T1047.001'), 'newer', 'a first sub-technique of a technique without any');
+    assert.equal(kind('T1700.025'), 'unknown', 'a new parent with 25 sub-techniques is not plausible');
+    assert.equal(kind('M9999'), 'unknown');
+    assert.equal(kind('G1060'), 'newer');
+    // S9000 (a revoked outlier) does not open the window: the live highest is S1249.
+    assert.equal(kind('S8000'), 'unknown');
+    // Tactics: only those a later release is known to have.
+    for (const tactic of ['stealth', 'defense-impairment', 'TA0112', 'DefenseImpairment']) assert.equal(kind(tactic), 'newer', tactic);
+    for (const tactic of ['TA0044', 'TA0050', 'powers']) assert.equal(kind(tactic), 'unknown', tactic);
+  });
+
+  test('the reasons name the highest number the verdict was made against', async () => {
+    const corpus = await corpus18();
+    assert.deepEqual(corpus.classifyMissing('T1685'), { kind: 'newer', loadedVersion: 'ATT&CK v18.1', reason: 'its highest technique is T1681' });
+    assert.match(corpus.classifyMissing('T9999').reason ?? '', /too far above its highest technique \(T1681\)/);
+    assert.match(corpus.classifyMissing('T1059.099').reason ?? '', /T1059's highest sub-technique there is T1059\.013/);
+  });
+
+  test("v17.1: v18's IDs and kinds are newer", async () => {
+    const corpus = await corpus17();
+    assert.equal(corpus.classifyMissing('T1681').kind, 'newer');
+    assert.equal(corpus.classifyMissing('DET0001').kind, 'newer');
+    assert.equal(corpus.classifyMissing('AN1357').kind, 'newer');
+    assert.equal(corpus.classifyMissing('stealth').kind, 'newer');
   });
 });
 

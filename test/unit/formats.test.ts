@@ -10,7 +10,7 @@ import { parseTOML } from 'toml-eslint-parser';
 import type { Range } from 'vscode-languageserver-types';
 import { parseDocument } from 'yaml';
 import { detectFormat } from '../../server/src/formats/detect';
-import { parseElastic } from '../../server/src/formats/elastic';
+import { parseElastic, scanElastic } from '../../server/src/formats/elastic';
 import type { RuleDocument, RuleFormat } from '../../server/src/formats/model';
 import { parseRule } from '../../server/src/formats/parse';
 import { parseSentinel } from '../../server/src/formats/sentinel';
@@ -357,6 +357,31 @@ function tomlError(text: string): { message: string; line: number } {
   assert.fail('the fixture is invalid TOML');
 }
 
+describe('formats: the Elastic scanner (files over 256 KB) reads as the parser does', () => {
+  test('every Elastic sample and fixture: identical references, identity and indexes', () => {
+    const files = [...samples('elastic', /\.toml$/), ...[...walk(path.join(FIXTURES, 'elastic'))].filter((f) => !f.endsWith('broken.toml'))];
+    assert.ok(files.length >= 41, `${files.length} files`);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const parsed = parseElastic(file, text);
+      const scanned = scanElastic(file, text);
+      assert.ok(scanned, `${file}: read by the scanner`);
+      assert.deepEqual([scanned.references, scanned.identity, scanned.logSources], [parsed.references, parsed.identity, parsed.logSources], file);
+    }
+  });
+
+  test('it declines what it does not read exactly (dotted and quoted keys, inline tables, escapes in an ID)', () => {
+    const declined = [
+      '[[rule.threat]]\ntactic.id = "TA0002"\n',
+      '[rule]\n"name" = "x"\n',
+      '[[rule.threat]]\ntactic = { id = "TA0002" }\n',
+      '[[rule.threat.technique]]\nid = "T1059\\u0030"\n',
+      '[rule]\nname = """x"""\n',
+    ];
+    for (const text of declined) assert.equal(scanElastic('untitled:x.toml', text), undefined, text);
+  });
+});
+
 describe('formats: bad input', () => {
   test('invalid TOML: one problem with the parser message at its line; what precedes the error is still read', () => {
     const broken = readFileSync(path.join(FIXTURES, 'elastic', 'broken.toml'), 'utf8');
@@ -436,29 +461,41 @@ describe('formats: bad input', () => {
     }
     assert.equal(results.get(huge.splunk[0])!.references.length, 2 + Math.ceil((3_000_000 - 14) / 14), 'T1558 and the repeated T1558.003');
     assert.equal(results.get(huge.elastic[0])!.references.length, 6 + 2 * Math.ceil((3_000_000 - elastic.length) / threatBlock.length));
-    assert.deepEqual(results.get(huge.xp[0])!.problems, []);
+    // Over 256 KB, YAML is read by the fast lenient reader only, which says so (and reads it whole).
+    assert.deepEqual(results.get(huge.xp[0])!.problems.map((p) => [p.severity, p.message]), [['information', 'This file is 2.9 MB: TTP Lens read its ATT&CK references with its fast reader and did not check its YAML syntax (it does for files up to 256 KB).']]);
     assert.equal(results.get(huge.sentinel[0])!.references.length, 4);
+    // Over 256 KB, TOML is read by the fast scanner (the parser would take seconds, and overflows on
+    // a 3 MB string): the references are all there, with a note on the first line.
     const bigString = results.get(huge.elastic[1])!;
-    assert.equal(bigString.problems.length, 1);
-    assert.match(bigString.problems[0].message, /^This file is not valid TOML: the document is nested too deeply \(or holds a string too long\) to read\.$/);
+    assert.deepEqual(bigString.problems.map((p) => p.severity), ['information']);
+    assert.match(bigString.problems[0].message, /^This file is 2\.9 MB: TTP Lens read its ATT&CK references with its fast reader and did not check its TOML syntax/);
+    assert.equal(bigString.references.length, parseElastic('file:///r/x.toml', elastic).references.length);
   });
 
   test('hostile nesting: one clear problem instead of a stack overflow, repeated errors capped', () => {
+    // Nested deeper than the strict parser is given (its time grows with depth): one error, and the
+    // references read by the fast reader.
     const deepFlow = `title: x\nlogsource: {}\ntags:\n  - attack.t1059\ndetection:\n  a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     const sigma = parseRule('file:///r/deep.yml', deepFlow);
     assert.equal(sigma.format, 'sigma');
-    assert.ok(sigma.problems.length >= 1);
-    assert.ok(sigma.problems.every((p) => p.message === 'This file is not valid YAML: the document is nested too deeply to read'), JSON.stringify(sigma.problems.map((p) => p.message)));
+    assert.deepEqual(sigma.problems.map((p) => [p.severity, p.message]), [['error', 'This file is not valid YAML: the document nests collections more than 1,000 levels deep, too deeply to read; TTP Lens read its ATT&CK references with its fast reader.']]);
+    assert.deepEqual(sigma.references.map((r) => r.id), ['T1059']);
+    const sentinelDeep = parseSentinel('file:///r/deep.yaml', `relevantTechniques: ${'['.repeat(50_000)}\nqueryFrequency: 1h\nquery: x\n`);
+    assert.equal(sentinelDeep.problems.length, 1);
+    // 50,000 sequences opened on one line (the parser took ten seconds on one): the same.
+    const dashes = parseRule('file:///r/dashes.yml', `title: x\nlogsource: {product: windows}\ntags:\n  - attack.t1059\ndetection:\n  a:\n${'- '.repeat(50_000)}x\n`);
+    assert.match(dashes.problems[0].message, /nests collections more than 1,000 levels deep/);
+    assert.deepEqual(dashes.references.map((r) => r.id), ['T1059']);
 
-    // 50,000 unclosed '[' give a thousand copies of one parser error: five are shown, the fifth counts the rest.
-    const sentinel = parseSentinel('file:///r/deep.yaml', `relevantTechniques: ${'['.repeat(50_000)}\nqueryFrequency: 1h\nquery: x\n`);
+    // 5,000 stray ']' give 5,000 copies of one parser error: five are shown, the fifth counts the rest.
+    const sentinel = parseSentinel('file:///r/strays.yaml', `relevantTechniques:\n${'  - ]\n'.repeat(5000)}queryFrequency: 1h\nquery: x\n`);
     const byMessage = new Map<string, number>();
     for (const problem of sentinel.problems) {
       const key = problem.message.replace(/ \(and [\d,]+ more like it further on\)$/, '');
       byMessage.set(key, (byMessage.get(key) ?? 0) + 1);
     }
     assert.ok([...byMessage.values()].every((n) => n <= 5), JSON.stringify([...byMessage]));
-    assert.ok(sentinel.problems.some((p) => /\(and [\d,]{3,} more like it further on\)$/.test(p.message)));
+    assert.ok(sentinel.problems.some((p) => /\(and [\d,]{3,} more like it further on\)$/.test(p.message)), JSON.stringify(sentinel.problems.map((p) => p.message)));
 
     const toml = parseElastic('file:///r/deep.toml', `[rule]\nname = "x"\n[[rule.threat]]\nx = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
     assert.deepEqual(toml.problems.map((p) => p.message), ['This file is not valid TOML: the document is nested too deeply (or holds a string too long) to read.']);

@@ -30,6 +30,7 @@ function comparable(rule: RuleDocument) {
     references: rule.references,
     logSources: rule.logSources.map((l) => ({ range: l.range, category: l.category, product: l.product, service: l.service })),
     identity: { title: rule.identity.title, id: rule.identity.id, status: rule.identity.status, level: rule.identity.level },
+    insertion: rule.insertion,
   };
 }
 

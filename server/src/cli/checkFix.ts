@@ -2,8 +2,7 @@
 // diagnostics, the same edits (features/codeActions.ts autoFixes) — repeated until nothing is left
 // to fix (replacing a revoked tag can make a duplicate), and a unified diff for --dry-run.
 import { createTwoFilesPatch } from 'diff';
-import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
-import { autoFixes } from '../features/codeActions';
+import { autoFixes, type PlannedFix } from '../features/codeActions';
 import { diagnose, type DiagnosticsContext } from '../features/diagnostics';
 import { applyTextEdits } from '../features/textEdits';
 import { LineIndex } from '../formats/lineIndex';
@@ -28,9 +27,9 @@ export interface FileFix {
   fixes: AppliedFix[];
 }
 
-function describe(diagnostic: Diagnostic, edit: TextEdit, lines: LineIndex): AppliedFix {
+function describe({ code, line, edit }: PlannedFix, lines: LineIndex): AppliedFix {
   const before = lines.text.slice(lines.offsetAt(edit.range.start), lines.offsetAt(edit.range.end));
-  return { code: String(diagnostic.code), line: diagnostic.range.start.line + 1, before: before.trim(), after: edit.newText.trim() };
+  return { code, line: line + 1, before: before.trim(), after: edit.newText.trim() };
 }
 
 /** Fixes a file's text; undefined when there is nothing to fix. */
@@ -44,7 +43,7 @@ export function fixText(uri: string, text: string, format: RuleFormat, context: 
     const lines = new LineIndex(current);
     const planned = autoFixes(rule, lines, diagnose(rule, context));
     if (!planned.length) break;
-    fixes.push(...planned.map(({ diagnostic, edit }) => describe(diagnostic, edit, lines)));
+    fixes.push(...planned.map((fix) => describe(fix, lines)));
     current = applyTextEdits(current, planned.map((p) => p.edit), lines);
   }
   return fixes.length && current !== text ? { before: text, after: current, fixes } : undefined;

@@ -1,13 +1,11 @@
 // `ttp-lens coverage <paths…>`: the coverage model of the rule files under the paths — per tactic
 // with every gap by ID and name (text, markdown), per technique (json, csv), or a Navigator layer.
-import * as path from 'node:path';
-import { uriToPath } from '../uris';
 import { coverageCsv, coverageJson, coverageMarkdown, coverageText } from '../workspace/coverage';
 import { buildCoverageModel } from '../workspace/coverageModel';
 import { indexFilesSync } from '../workspace/indexer';
 import { DEFAULT_MAX_SCORE, navigatorLayer } from '../workspace/navigator';
 import { RuleIndex } from '../workspace/ruleIndex';
-import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, openCorpus, positiveInteger, ruleFilesUnder, UsageError } from './command';
+import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, fileDisplay, oneOf, openCorpus, positiveInteger, ruleFilesUnder, UsageError } from './command';
 
 const FORMATS = ['text', 'markdown', 'json', 'csv', 'navigator'] as const;
 
@@ -56,7 +54,7 @@ Examples:
       if (list.length) process.stderr.write(`ttp-lens: skipped ${list.length} ${reason} file(s): ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}\n`);
     }
     const model = buildCoverageModel(corpus, index, { platforms: values.platform as string[] | undefined, formats: values['rule-format'] as string[] | undefined });
-    const display = (uri: string) => path.relative(process.cwd(), uriToPath(uri));
+    const display = fileDisplay();
     const gapsOnly = values.gaps === true;
     const output =
       format === 'json' ? JSON.stringify(coverageJson(model, index, display), null, 2)

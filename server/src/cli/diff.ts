@@ -1,12 +1,10 @@
 // `ttp-lens diff --from A --to B <paths…>`: per rule file, every ATT&CK reference whose meaning
 // changes from release A to release B (text, Markdown or JSON).
-import * as path from 'node:path';
 import { diffJson, diffMarkdown, diffText } from '../releases/diffReport';
 import { changesForRules } from '../releases/ruleChanges';
-import { uriToPath } from '../uris';
 import { indexFilesSync } from '../workspace/indexer';
 import { RuleIndex } from '../workspace/ruleIndex';
-import { type CliCommand, oneOf, ruleFilesUnder, UsageError } from './command';
+import { type CliCommand, fileDisplay, oneOf, ruleFilesUnder, UsageError } from './command';
 import { openReleases, RELEASE_HELP, RELEASE_OPTIONS } from './releaseOptions';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
@@ -39,7 +37,7 @@ Examples:
     const index = new RuleIndex();
     indexFilesSync(files, index);
     const { files: changed, counts } = changesForRules(diff, index.all());
-    const input = { diff, files: changed, counts, ruleCount: index.size, display: (uri: string) => path.relative(process.cwd(), uriToPath(uri)) };
+    const input = { diff, files: changed, counts, ruleCount: index.size, display: fileDisplay() };
     const output = format === 'json' ? JSON.stringify(diffJson(input), null, 2) : format === 'markdown' ? diffMarkdown(input) : diffText(input);
     process.stdout.write(`${output}\n`);
     return 0;

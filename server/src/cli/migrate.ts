@@ -3,16 +3,15 @@
 // unified diff (default) or in place. Ambiguous cases are decided by --choose or left unchanged
 // and listed; nothing is guessed.
 import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { LineIndex } from '../formats/lineIndex';
 import type { RuleDocument } from '../formats/model';
 import { MIGRATION_KIND_LABEL, MIGRATION_KINDS } from '../releases/migrate';
 import { type MigrationInput, parseChoices, planMigration } from '../releases/migrateFiles';
 import { applyTextEdits, unifiedDiff } from '../releases/textEdits';
-import { fileUri, uriToPath } from '../uris';
+import { fileUri } from '../uris';
 import { readRuleFile } from '../workspace/files';
 import { indexText } from '../workspace/indexer';
-import { type CliCommand, ruleFilesUnder, UsageError } from './command';
+import { type CliCommand, fileDisplay, ruleFilesUnder, UsageError } from './command';
 import { openReleases, RELEASE_HELP, RELEASE_OPTIONS } from './releaseOptions';
 
 export const migrateCommand: CliCommand = {
@@ -52,7 +51,7 @@ Examples:
       if (rule) inputs.push({ rule, text: read.text, file });
     }
     const plan = planMigration(diff, inputs, choices);
-    const display = (uri: string) => path.relative(process.cwd(), uriToPath(uri)) || uriToPath(uri);
+    const display = fileDisplay();
     const out = values.write ? process.stderr : process.stdout;
     let changedFiles = 0;
     const refused: string[] = [];

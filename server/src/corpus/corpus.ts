@@ -1,15 +1,18 @@
 // The immutable corpus index: lookups by ID, relationships in both directions, the unified
 // "what observes this technique" answer for the v17 and v18 data models, and revocation chains.
-import { parseAttackId } from './ids';
+import { parseAttackId, type ParsedId } from './ids';
 import { buildLinks, buildUsage, type Links, type Usage } from './links';
-import type { AttackObject, CorpusData, ObjectKind, Observation } from './model';
+import { type AttackObject, type CorpusData, OBJECT_KIND_LABEL, type ObjectKind, type Observation } from './model';
+import { isLaterThanLoaded, LATER_PREFIXES, laterTactic, NEW_PARENT_SUBTECHNIQUES, newerCeiling, SUBTECHNIQUE_MARGIN } from './releaseFacts';
 import { NameSearch, type SearchOptions, type SearchResult } from './search';
+import { t, translated } from '../l10n/l10n';
 
 export type MissingIdVerdict =
-  /** Well-formed, and plausible for a newer ATT&CK release than the one loaded. */
-  | { kind: 'newer'; loadedVersion: string }
-  /** Well-formed but not in the loaded release and not plausibly newer: most likely a typo. */
-  | { kind: 'unknown' };
+  /** Plausible for a newer ATT&CK release than the one loaded; `reason` says why (a clause). */
+  | { kind: 'newer'; loadedVersion: string; reason?: string }
+  /** Not in the loaded release and not plausibly newer: most likely a typo. `reason`, when set, says
+   *  why it is not plausibly newer (a clause). */
+  | { kind: 'unknown'; reason?: string };
 
 export class Corpus {
   readonly objects: readonly AttackObject[];
@@ -19,6 +22,7 @@ export class Corpus {
   private observerCache = new Map<number, Observation[]>();
   private search?: NameSearch;
   private texts?: string[];
+  private liveHighest?: Map<string, number>;
 
   /** `loadTexts` supplies `data.texts` on first use when the data came without them (the cache). */
   constructor(
@@ -71,16 +75,22 @@ export class Corpus {
 
   /** Looks up an ATT&CK ID (any case) or a v17 component's STIX id. */
   get(idOrKey: string): AttackObject | undefined {
-    return this.byKey.get(idOrKey.toUpperCase());
+    // Canonical IDs (what parsers produce) are upper case already: no new string per lookup.
+    return this.byKey.get(idOrKey) ?? this.byKey.get(idOrKey.toUpperCase());
   }
 
   at(index: number): AttackObject {
     return this.objects[index];
   }
 
+  /** Objects of a kind (a fresh array each time, built from a list made once per kind). */
   ofKind(kind: ObjectKind): AttackObject[] {
-    return this.objects.filter((o) => o.kind === kind);
+    let list = this.byKind.get(kind);
+    if (!list) this.byKind.set(kind, (list = this.objects.filter((o) => o.kind === kind)));
+    return [...list];
   }
+
+  private readonly byKind = new Map<ObjectKind, AttackObject[]>();
 
   /** Tactics in matrix order, the first loaded domain first. */
   tactics(includeDeprecated = false): AttackObject[] {
@@ -228,21 +238,68 @@ export class Corpus {
     return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** For a well-formed ID the corpus does not have: newer release, or unknown (a typo)? */
-  classifyMissing(id: string): MissingIdVerdict {
-    const parsed = parseAttackId(id);
-    if (!parsed) return { kind: 'unknown' };
-    const highest = this.data.highestNumbers[parsed.prefix];
+  /** The versions of the loaded bundles ("18.1"). */
+  get versions(): string[] {
+    return this.data.bundles.map((b) => b.version);
+  }
+
+  /** For an ID (or a tactic shortname) the corpus does not have: from a newer release, or unknown
+   *  (a typo)? The rules and their margins are in releaseFacts.ts. */
+  classifyMissing(idOrTactic: string): MissingIdVerdict {
     const loadedVersion = this.versionLabel;
-    if (highest !== undefined && parsed.number > highest) return { kind: 'newer', loadedVersion };
-    if (parsed.sub !== undefined && parsed.parentId) {
-      const parent = this.get(parsed.parentId);
-      if (parent && !parent.revoked && !parent.deprecated) {
-        const highestSub = this.links.highestSub.get(parsed.parentId) ?? 0;
-        if (parsed.sub > highestSub) return { kind: 'newer', loadedVersion };
-      }
+    const parsed = parseAttackId(idOrTactic);
+    const later = laterTactic(idOrTactic, this.versions);
+    if (later && (!parsed || parsed.prefix === 'TA')) {
+      return { kind: 'newer', loadedVersion, reason: `${t('ATT&CK v{0} introduced {1}, {2}', later.release, later.name, later.id)}${later.note ? `: ${later.note}` : ''}` };
     }
+    if (!parsed) return { kind: 'unknown' };
+    const introduced = LATER_PREFIXES[parsed.prefix];
+    const kindLabel = translated(OBJECT_KIND_LABEL[parsed.kind]).toLowerCase();
+    if (introduced && isLaterThanLoaded(introduced, this.versions) && !this.highestLive(parsed.prefix)) {
+      return { kind: 'newer', loadedVersion, reason: t('{0} IDs came with ATT&CK v{1}', kindLabel, introduced) };
+    }
+    if (parsed.prefix === 'TA') return { kind: 'unknown' };
+    const highest = this.highestLive(parsed.prefix);
+    const highestId = `${parsed.prefix}${String(highest).padStart(4, '0')}`;
+    const withinNewer = highest > 0 && parsed.number > highest && parsed.number <= newerCeiling(parsed, highest);
+    if (parsed.sub === undefined || !parsed.parentId) {
+      if (withinNewer) return { kind: 'newer', loadedVersion, reason: t('its highest {0} is {1}', kindLabel, highestId) };
+      if (highest > 0 && parsed.number > highest) return { kind: 'unknown', reason: t('too far above its highest {0} ({1}) to be from a newer release', kindLabel, highestId) };
+      return { kind: 'unknown' };
+    }
+    if (!withinNewer && highest > 0 && parsed.number > highest) return { kind: 'unknown', reason: t('too far above its highest technique ({0}) to be from a newer release', highestId) };
+    return this.classifyMissingSub(parsed, withinNewer, highestId, loadedVersion);
+  }
+
+  private classifyMissingSub(parsed: ParsedId, parentWithinNewer: boolean, highestId: string, loadedVersion: string): MissingIdVerdict {
+    const sub = parsed.sub!;
+    const parentId = parsed.parentId!;
+    const parent = this.get(parentId);
+    if (!parent) {
+      if (parentWithinNewer && sub <= NEW_PARENT_SUBTECHNIQUES) return { kind: 'newer', loadedVersion, reason: t('its highest {0} is {1}', translated(OBJECT_KIND_LABEL.technique).toLowerCase(), highestId) };
+      return parentWithinNewer ? { kind: 'unknown', reason: t('a new technique with more than {0} sub-techniques is not plausible', NEW_PARENT_SUBTECHNIQUES) } : { kind: 'unknown' };
+    }
+    if (parent.revoked || parent.deprecated || parent.kind !== 'technique') return { kind: 'unknown' };
+    const highestSub = this.links.highestSub.get(parentId) ?? 0;
+    const highestSubText = highestSub ? `${parentId}.${String(highestSub).padStart(3, '0')}` : undefined;
+    const has = highestSubText ? t("{0}'s highest sub-technique there is {1}", parentId, highestSubText) : t('{0} has no sub-techniques there', parentId);
+    if (sub > highestSub && sub <= highestSub + SUBTECHNIQUE_MARGIN) return { kind: 'newer', loadedVersion, reason: has };
+    if (sub > highestSub) return { kind: 'unknown', reason: t('{0}: .{1} is too far above it to be from a newer release', has, String(sub).padStart(3, '0')) };
     return { kind: 'unknown' };
+  }
+
+  /** The highest number among live (not revoked) objects with this ID prefix; 0 when there is none. */
+  private highestLive(prefix: string): number {
+    if (!this.liveHighest) {
+      const highest = new Map<string, number>();
+      for (const object of this.objects) {
+        if (object.revoked || !object.id) continue;
+        const parsed = parseAttackId(object.id);
+        if (parsed && parsed.sub === undefined) highest.set(parsed.prefix, Math.max(highest.get(parsed.prefix) ?? 0, parsed.number));
+      }
+      this.liveHighest = highest;
+    }
+    return this.liveHighest.get(prefix) ?? 0;
   }
 
   /** Ranked search by ID prefix, name (word prefix, fuzzy, acronym) and alias. Built on first use. */

@@ -24,8 +24,16 @@ export interface CompletionContext {
   line: number;
 }
 
-// Letters of any script: a name in the user's language is searched too ("межпроц" → T1559).
-const TOKEN = /[\p{L}\p{N}_.\-]*$/u;
+// Letters of any script too: a name in the user's language is searched as well ("межпроц" → T1559).
+const isTokenChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45 || (c > 127 && /[\p{L}\p{N}]/u.test(String.fromCharCode(c)));
+
+/** The word before the cursor ([\p{L}\p{N}_.-]*): scanned backwards, since /[\w.-]*$/ is quadratic on a long
+ *  line of word characters with one other character in it. */
+function trailingToken(text: string): string {
+  let i = text.length;
+  while (i > 0 && isTokenChar(text.charCodeAt(i - 1))) i--;
+  return text.slice(i);
+}
 
 /** Keys above a line, innermost first (by decreasing indentation), e.g. ["mitre_attack_id", "tags"]. */
 export function enclosingKeys(lines: LineIndex, line: number, indent: number): string[] {
@@ -49,10 +57,13 @@ export function enclosingKeys(lines: LineIndex, line: number, indent: number): s
   return keys;
 }
 
-export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumber: number, character: number): CompletionContext | undefined {
+export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumber: number, requested: number): CompletionContext | undefined {
+  // A position past the end of its line means the line's end (LSP); past the last line, nothing.
+  if (lineNumber < 0 || lineNumber >= lines.lineCount) return undefined;
   const lineText = lines.lineText(lineNumber);
+  const character = Math.max(0, Math.min(requested, lineText.length));
   const before = lineText.slice(0, character);
-  const token = TOKEN.exec(before)![0];
+  const token = trailingToken(before);
   const start = character - token.length;
   const rest = /^[\p{L}\p{N}_.\-]*/u.exec(lineText.slice(character))![0];
   const base = { typed: token, start, end: character + rest.length, line: lineNumber };

@@ -13,11 +13,11 @@ export interface CodeDescription {
 }
 
 export const CODE_DESCRIPTIONS: Record<DiagnosticCode, CodeDescription> = {
-  'ttp.parse': { title: 'Rule file does not parse', when: 'The file is not valid YAML/TOML, or not the shape its format needs; reported where the parser stopped. A document over 2 MB is not read (information on its first line).' },
+  'ttp.parse': { title: 'Rule file does not parse', when: 'The file is not valid YAML/TOML, or not the shape its format needs; reported where the parser stopped. A warning for a file that is not valid YAML 1.2 but that lenient readers such as PyYAML read (TTP Lens reads it the same way); information on the first line for a file over 256 KB read by the fast scanner without a syntax check, or a document over 2 MB that is not read.' },
   'ttp.unknown-id': { title: 'Unknown ATT&CK ID', when: 'No object with this ID exists in the loaded ATT&CK release, and the ID is not plausibly from a newer one: a typo, or no ATT&CK reference at all.', fix: 'Replace with one of the closest IDs.' },
-  'ttp.newer-id': { title: 'ID from a newer ATT&CK release', when: 'The ID is not in the loaded release but is higher than any there: most likely from a newer release (e.g. T1685 against v18.1). Load that release to check it.' },
-  'ttp.unknown-tactic': { title: 'Unknown tactic', when: 'A tactic tag or name that is a near miss of a known tactic (e.g. defense_evesion).', fix: 'Replace with the closest tactic.' },
-  'ttp.newer-tactic': { title: 'Tactic from a newer ATT&CK release', when: 'A tactic the loaded release does not have and that is no near miss (e.g. v19\'s stealth against v18.1).' },
+  'ttp.newer-id': { title: 'ID from a newer ATT&CK release', when: 'The ID is not in the loaded release but a later one plausibly has it: a number a little above the loaded release\'s highest (T1685 against v18.1; up to 50 above for techniques), or a sub-technique a little above its parent\'s highest. Load the newer release to check it.' },
+  'ttp.unknown-tactic': { title: 'Unknown tactic', when: 'A tactic tag or name that is neither a tactic of the loaded release nor one a later release introduced (e.g. defense_evesion, powers).', fix: 'Replace with the closest tactic, or with an object by that name (attack.powers → attack.t1059.001).' },
+  'ttp.newer-tactic': { title: 'Tactic from a newer ATT&CK release', when: 'A tactic a release later than the loaded one introduced (v19\'s stealth and defense-impairment against v18.1).' },
   'ttp.revoked': { title: 'Revoked ATT&CK object', when: 'The object was revoked in the loaded release; the message names its live successor (revoked-by chains are followed).', fix: 'Replace with the successor (safe: applied by --fix and Fix All).' },
   'ttp.deprecated': { title: 'Deprecated ATT&CK object', when: 'The object is deprecated in the loaded release and ATT&CK names no replacement.' },
   'ttp.malformed': { title: 'Malformed ATT&CK reference', when: 'The right object written in a form the format does not use (attack.T1059, attack.t1059-001, attack.t1059.1, attack.defense_evasion, a technique URL).', fix: 'Write the canonical form (safe: applied by --fix and Fix All).' },
@@ -27,6 +27,7 @@ export const CODE_DESCRIPTIONS: Record<DiagnosticCode, CodeDescription> = {
   'ttp.duplicate': { title: 'Duplicate reference', when: 'The same reference twice in one list.', fix: 'Remove the repeat (safe: applied by --fix and Fix All).' },
   'ttp.target-too-new': { title: 'Newer than the SIEM\'s ATT&CK release', when: 'A technique or tactic introduced after the ATT&CK release the rule\'s SIEM supports (ttpLens.targets): the SIEM will reject or mis-file it.' },
   'ttp.unobservable': { title: 'Log source cannot observe the technique', when: 'No data component the rule\'s log source provides is listed by ATT&CK for the technique it claims (data/logsource-map.json, extendable with ttpLens.logSourceMap).' },
+  'ttp.capped': { title: 'Too many findings in one file', when: 'A file with more than 1,000 findings (a hostile or generated file): the 1,000 most severe are listed, and this one counts the rest by code. Fix All and --fix still fix them all.' },
 };
 
 /** The README anchor of a code ("ttp.revoked" → "ttp-revoked"). */

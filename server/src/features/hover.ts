@@ -6,10 +6,13 @@ import type { AttackReference, RuleDocument } from '../formats/model';
 import type { FeatureContext } from './context';
 import { escapeMarkdown, factsToMarkdown } from './objectMarkdown';
 import { logSourceAt, logSourceHover } from './logSourceHover';
+import { checkReference } from './referenceChecks';
 import { referenceAt, resolveReference } from './resolve';
 import { t, translated } from '../l10n/l10n';
 import { OBJECT_KIND_LABEL } from '../corpus/model';
 import { localizeFacts } from './localized';
+
+const VERDICT_CODES = new Set(['ttp.newer-id', 'ttp.newer-tactic', 'ttp.unknown-id', 'ttp.unknown-tactic']);
 
 /** An Elastic `name = "…"` next to an ID hovers as the ID. */
 function nameAt(references: readonly AttackReference[], line: number, character: number): AttackReference | undefined {
@@ -36,10 +39,10 @@ export function hover(rule: RuleDocument, position: Position, context: FeatureCo
       workspaceLines: workspace?.lines,
       languageNote,
     });
-  } else if (resolution.status === 'missing' && resolution.verdict.kind === 'newer') {
-    value = t('{0} is not in the loaded {1}; it is likely from a newer ATT&CK release.', `**${escapeMarkdown(reference.id)}**`, escapeMarkdown(resolution.verdict.loadedVersion));
   } else {
-    value = t('{0} is not a known ATT&CK {1} in {2}.', `**${escapeMarkdown(reference.written)}**`, reference.kind === 'unknown' ? t('reference') : translated(OBJECT_KIND_LABEL[reference.kind]).toLowerCase(), escapeMarkdown(corpus.versionLabel));
+    // The verdict in the diagnostics' own words (newer release, or a typo with its did-you-mean).
+    const verdict = checkReference(corpus, rule, reference).find((f) => VERDICT_CODES.has(f.code));
+    value = verdict ? escapeMarkdown(verdict.message) : t('{0} is not a known ATT&CK {1} in {2}.', `**${escapeMarkdown(reference.written)}**`, reference.kind === 'unknown' ? t('reference') : translated(OBJECT_KIND_LABEL[reference.kind]).toLowerCase(), escapeMarkdown(corpus.versionLabel));
   }
   return { contents: { kind: MarkupKind.Markdown, value }, range: reference.range };
 }

@@ -22,15 +22,39 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
-/** Markdown from the bundle (descriptions) for a hover: links keep only web targets (a `command:`
- *  or `javascript:` link becomes its text), so corpus text never carries a command link — the only
- *  command the client trusts in hovers is one the server wrote. (HTML is not rendered in hovers.) */
-export function corpusMarkdown(text: string): string {
-  return text.replace(/\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g, (link: string, label: string, target: string) => (/^https?:\/\//i.test(target) ? link : label));
+/** A URL as a Markdown link target: only https (and http) pages, with what would end or break the
+ *  target percent-encoded; anything else (command:, javascript:, file:, data:) is no link. */
+export function safeLinkTarget(url: string): string | undefined {
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) return undefined;
+  return url.replace(/[()<>\s"'`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** Corpus prose (STIX descriptions, which are Markdown) made inert: https links and code spans are
+ *  kept; everything else is escaped — raw HTML, images, links to any other scheme (their text is
+ *  kept, their target dropped), reference-style links, emphasis. A crafted bundle cannot put active
+ *  content, a remote image or a command link into a hover. */
+export function safeMarkdown(markdown: string): string {
+  const out: string[] = [];
+  const token = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|(!?)\[([^\[\]\n]*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+"[^"\n]*")?\)/g;
+  let last = 0;
+  for (const match of markdown.matchAll(token)) {
+    out.push(escapeMarkdown(markdown.slice(last, match.index)));
+    if (match[1] !== undefined) {
+      // A code span: its content is shown verbatim, whatever it holds.
+      out.push(code(match[2]));
+    } else {
+      const target = match[3] ? undefined : safeLinkTarget(match[5]);
+      out.push(target ? `[${escapeMarkdown(match[4])}](${target})` : escapeMarkdown(match[4]));
+    }
+    last = match.index + match[0].length;
+  }
+  out.push(escapeMarkdown(markdown.slice(last)));
+  return out.join('');
 }
 
 function link(ref: ObjectRef, text = `${ref.id}`): string {
-  return ref.url ? `[${escapeMarkdown(text)}](${ref.url})` : escapeMarkdown(text);
+  const target = ref.url ? safeLinkTarget(ref.url) : undefined;
+  return target ? `[${escapeMarkdown(text)}](${target})` : escapeMarkdown(text);
 }
 
 function refText(ref: ObjectRef): string {
@@ -42,9 +66,10 @@ function limited<T>(items: readonly T[], limit: number, render: (item: T) => str
   return items.length > limit ? `${shown}${separator}${t('… and {0} more', items.length - limit)}` : shown;
 }
 
-/** Code spans for log-source channels, which hold `=` and spaces. */
+/** Code spans for log-source channels, which hold `=` and spaces (and any text: a backtick inside
+ *  becomes a quote, so nothing ends the span early; line breaks become spaces). */
 function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
+  return '`' + text.replace(/`/g, "'").replace(/\s*\n\s*/g, ' ') + '`';
 }
 
 export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): string {
@@ -67,7 +92,7 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
   if (facts.parent && ref.kind === 'dataComponent') meta.push(t('Data source: {0}', refText(facts.parent)));
   if (facts.parent && ref.kind === 'analytic') meta.push(t('Detection strategy: {0}', refText(facts.parent)));
   if (meta.length) lines.push('', meta.join('  \n'));
-  if (facts.summary) lines.push('', corpusMarkdown(facts.summary));
+  if (facts.summary) lines.push('', safeMarkdown(facts.summary));
   if (options.languageNote) lines.push('', options.languageNote);
   if (options.brief) return lines.join('\n');
 
@@ -108,7 +133,8 @@ export function factsToMarkdown(facts: ObjectFacts, options: MarkdownOptions): s
     lines.push('', usedBySentence(facts.usedBy));
   }
   if (options.workspaceLines?.length) lines.push('', ...options.workspaceLines);
-  if (ref.url) lines.push('', `[${t('Open {0} on attack.mitre.org', escapeMarkdown(ref.id))}](${ref.url})`);
+  const page = ref.url ? safeLinkTarget(ref.url) : undefined;
+  if (page) lines.push('', `[${t('Open {0} on attack.mitre.org', escapeMarkdown(ref.id))}](${page})`);
   return lines.join('\n');
 }
 

@@ -43,7 +43,7 @@ export function resolveReference(corpus: Corpus, reference: AttackReference): Re
   if (reference.kind === 'tactic' && !/^TA\d{4}$/.test(reference.id)) {
     const found = findTactic(corpus, reference.id);
     if (found) return { status: 'found', object: found.tactic, inexact: found.inexact };
-    return { status: 'missing', verdict: { kind: 'unknown' } };
+    return { status: 'missing', verdict: corpus.classifyMissing(reference.id) };
   }
   if (reference.kind === 'unknown') return { status: 'unknownForm' };
   const object = corpus.get(reference.id);

@@ -25,10 +25,12 @@ function tacticList(corpus: Corpus, technique: AttackObject): string {
 /** Formats that file techniques under a tactic (MaxPatrol tactic keys, Elastic threat blocks). */
 export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[] {
   const findings: Finding[] = [];
+  const tactics = new Map<string, AttackObject | undefined>();
   for (const reference of rule.references) {
     if (!reference.tactic) continue;
     const technique = liveTechnique(corpus, reference);
-    const tactic = findTactic(corpus, reference.tactic)?.tactic;
+    if (!tactics.has(reference.tactic)) tactics.set(reference.tactic, findTactic(corpus, reference.tactic)?.tactic);
+    const tactic = tactics.get(reference.tactic);
     if (!technique || !tactic?.shortname || technique.tactics?.includes(tactic.shortname)) continue;
     findings.push({
       code: 'ttp.wrong-tactic',
@@ -39,35 +41,49 @@ export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[]
   return findings;
 }
 
-/** Formats with a flat list of tactics next to the techniques (Sigma tags, Sentinel `tactics`). */
+/** Formats with a flat list of tactics next to the techniques (Sigma tags, Sentinel `tactics`).
+ *  Linear in the references: each distinct tactic is resolved once, and the tactics the rule's
+ *  techniques belong to are collected once. */
 export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
   if (rule.format !== 'sigma' && rule.format !== 'sentinel') return [];
   const tacticRefs = rule.references.filter((r) => r.kind === 'tactic');
   const techniqueRefs = rule.references.filter((r) => r.kind === 'technique');
   if (!techniqueRefs.length) return [];
+  const resolved = new Map<string, AttackObject | undefined>();
+  const tacticOf = (reference: AttackReference) => {
+    if (!resolved.has(reference.id)) {
+      const resolution = resolveReference(corpus, reference);
+      resolved.set(reference.id, resolution.status === 'found' && resolution.object.shortname ? resolution.object : undefined);
+    }
+    return resolved.get(reference.id);
+  };
   const tagged = new Set<string>();
   let unresolvedTactic = false;
   for (const reference of tacticRefs) {
-    const resolution = resolveReference(corpus, reference);
-    if (resolution.status === 'found' && resolution.object.shortname) tagged.add(resolution.object.shortname);
+    const tactic = tacticOf(reference);
+    if (tactic) tagged.add(tactic.shortname!);
     else unresolvedTactic = true;
   }
-  const techniques = techniqueRefs.map((r) => [r, liveTechnique(corpus, r)] as const);
+  const liveById = new Map<string, AttackObject | undefined>();
+  const techniques = techniqueRefs.map((r) => {
+    if (!liveById.has(r.id)) liveById.set(r.id, liveTechnique(corpus, r));
+    return [r, liveById.get(r.id)] as const;
+  });
   const findings: Finding[] = [];
 
   // A tactic no technique of the rule belongs to — judged only when every technique and tactic is
   // known: a rule that uses a newer release's tactics (attack.stealth) was written against that
   // release, whose technique-to-tactic assignments differ.
   if (!unresolvedTactic && techniques.every(([, t]) => t)) {
+    const ofTechniques = new Set<string>();
+    for (const [, technique] of techniques) for (const shortname of technique!.tactics ?? []) ofTechniques.add(shortname);
     for (const reference of tacticRefs) {
-      const resolution = resolveReference(corpus, reference);
-      if (resolution.status !== 'found' || !resolution.object.shortname) continue;
-      const shortname = resolution.object.shortname;
-      if (techniques.some(([, t]) => t!.tactics?.includes(shortname))) continue;
+      const tactic = tacticOf(reference)!;
+      if (ofTechniques.has(tactic.shortname!)) continue;
       findings.push({
         code: 'ttp.wrong-tactic',
         range: reference.range,
-        message: t("None of this rule's techniques belongs to {0} in {1}.", resolution.object.name, corpus.versionLabel),
+        message: t("None of this rule's techniques belongs to {0} in {1}.", tactic.name, corpus.versionLabel),
       });
     }
   }
@@ -75,10 +91,11 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
   // A technique none of whose tactics is tagged. A tactic tag the loaded release does not know
   // (e.g. a newer release's attack.stealth) may be the one that fits, so then we do not judge.
   if (unresolvedTactic) return findings;
-  const reported = new Set<string>();
+  const judged = new Set<string>();
   for (const [reference, technique] of techniques) {
-    if (!technique?.tactics?.length || technique.tactics.some((s) => tagged.has(s)) || reported.has(technique.id)) continue;
-    reported.add(technique.id);
+    if (!technique || judged.has(technique.id)) continue;
+    judged.add(technique.id);
+    if (!technique.tactics?.length || technique.tactics.some((s) => tagged.has(s))) continue;
     const candidates = technique.tactics.map((s) => corpus.tacticsNamed(s)[0]).filter(live);
     const forms = candidates.map((t) => (rule.format === 'sigma' ? sigmaTagFor(t.shortname ?? '') : tacticNameFor(t, rule.format)));
     findings.push({
@@ -96,19 +113,36 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
   return findings;
 }
 
-/** The same reference twice in one list: the repeats are flagged, with a fix that removes them. */
+/** The same reference twice in one list: the repeats are flagged, with a fix that removes them.
+ *  Lists are told apart by document, key and tactic; within one, references by kind and ID (tactic
+ *  names in any case). Nested maps keyed by the parser's own strings: nothing to build per reference. */
 export function checkDuplicates(rule: RuleDocument): Finding[] {
-  const seen = new Set<string>();
+  const lists = new Map<string, Map<string, Map<number, Map<string, Set<string>>>>>();
   const findings: Finding[] = [];
+  const messages = new Map<string, string>();
   for (const reference of rule.references) {
-    const key = `${reference.documentIndex ?? 0}\u0000${reference.key}\u0000${reference.tactic ?? ''}\u0000${reference.kind}\u0000${reference.id.toLowerCase()}`;
-    if (!seen.has(key)) {
-      seen.add(key);
+    const seen = nested(nested(nested(lists, reference.key, () => new Map()), reference.tactic ?? '', () => new Map()), reference.documentIndex ?? 0, () => new Map());
+    const ids = nested(seen, reference.kind, () => new Set<string>());
+    const id = reference.kind === 'tactic' || reference.kind === 'unknown' ? reference.id.toLowerCase() : reference.id;
+    if (!ids.has(id)) {
+      ids.add(id);
       continue;
     }
-    findings.push({ code: 'ttp.duplicate', range: reference.range, message: reference.tactic ? t('{0} is already listed under {1}.', reference.written, reference.tactic) : t('{0} is already listed.', reference.written), deletion: reference.range, autoFix: true });
+    // One message per written text (a tactic-filed one names its tactic, so it is not shared).
+    let message = reference.tactic ? undefined : messages.get(reference.written);
+    if (message === undefined) {
+      message = reference.tactic ? t('{0} is already listed under {1}.', reference.written, reference.tactic) : t('{0} is already listed.', reference.written);
+      if (!reference.tactic) messages.set(reference.written, message);
+    }
+    findings.push({ code: 'ttp.duplicate', range: reference.range, message, deletion: reference.range, autoFix: true });
   }
   return findings;
+}
+
+function nested<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = create()));
+  return value;
 }
 
 /** What a rule's log sources provide, as data-component names, or undefined when none is mapped. */

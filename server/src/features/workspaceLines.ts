@@ -15,13 +15,15 @@ import { ruleName } from '../workspace/ruleNames';
 
 const SHOWN = 3;
 
-
-/** A link that opens the rule at its reference to `id` (VS Code understands `#L<line>` on file links). */
+/** A link that opens the rule at its reference to `id` (VS Code understands `#L<line>` on file links).
+ *  The rule's file name and title are the rule author's text: the title is escaped, and the URI's
+ *  characters that could end the link target early are percent-encoded. */
 export function ruleLink(rule: RuleDocument, id: string): string {
   const reference = rule.references.find((r) => r.id === id);
   const line = reference ? `#L${reference.range.start.line + 1}` : '';
   const title = ruleName(rule);
-  return `[${escapeMarkdown(title)}](${rule.uri}${line})`;
+  const target = rule.uri.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${escapeMarkdown(title)}](${target}${line})`;
 }
 
 function ruleList(rules: RuleDocument[], id?: string): string {

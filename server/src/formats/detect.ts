@@ -15,6 +15,8 @@ function hasTopLevelKey(text: string, key: string): boolean {
   };
   if (text.startsWith(key) && atLineStart(0)) return true;
   for (let i = text.indexOf(`\n${key}`); i >= 0; i = text.indexOf(`\n${key}`, i + 1)) if (atLineStart(i + 1)) return true;
+  // Old Mac line ends (a lone \r) end lines too.
+  if (text.includes('\r')) for (let i = text.indexOf(`\r${key}`); i >= 0; i = text.indexOf(`\r${key}`, i + 1)) if (atLineStart(i + 1)) return true;
   return false;
 }
 

@@ -5,6 +5,7 @@
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { interpretBareId } from './bareIds';
+import { scanElasticEntries } from './elasticScan';
 import { LineIndex } from './lineIndex';
 import { type AttackReference, emptyRuleDocument, type RuleDocument } from './model';
 import { t } from '../l10n/l10n';
@@ -12,60 +13,121 @@ import { t } from '../l10n/l10n';
 type Path = (string | number)[];
 
 /** A string value at a resolved key path (array indices included), with the offsets of its content. */
-interface StringEntry {
+export interface StringEntry {
   path: Path;
   value: string;
   start: number;
   end: number;
+  /** path without its last element, when the producer shares one array among a table's entries
+   *  (their keys are then derived once per table). */
+  parent?: Path;
 }
 
-const ID_KEYS: Record<string, AttackReference['kind']> = {
-  'rule.threat.tactic.id': 'tactic',
-  'rule.threat.technique.id': 'technique',
-  'rule.threat.technique.subtechnique.id': 'technique',
-};
+/** The tables whose `id` is an ATT&CK ID, and its kind. */
+const ID_TABLES = new Map<string, AttackReference['kind']>([
+  ['rule.threat.tactic', 'tactic'],
+  ['rule.threat.technique', 'technique'],
+  ['rule.threat.technique.subtechnique', 'technique'],
+]);
 
 /** The dotted key without array indices: ['rule','threat',0,'tactic','id'] → "rule.threat.tactic.id". */
 const dotted = (path: Path) => path.filter((p) => typeof p === 'string').join('.');
-const pathKey = (path: Path) => JSON.stringify(path);
+/** A path as one string key (numbers marked, so a bare key "0" is not an index). */
+const pathKey = (path: Path) => path.map((p) => (typeof p === 'number' ? `#${p}` : p)).join('\u0000');
+
+/** Above this size a TOML file is read by the fast scanner (elasticScan.ts), not parsed: the parser
+ *  takes about 1.5 s per megabyte. Real Elastic rules are under 60 KB. */
+export const TOML_PARSE_LIMIT = 256 * 1024;
+/** Re-parsing above a syntax error (to keep what precedes it) is done for files up to this size. */
+const RECOVERY_LIMIT = 64 * 1024;
 
 export function parseElastic(uri: string, text: string): RuleDocument {
   const rule = emptyRuleDocument(uri, 'elastic');
   const lines = new LineIndex(text);
+  if (text.length > TOML_PARSE_LIMIT) {
+    const scanned = scanElastic(uri, text, lines);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(lines.lineText(0).length, 200) } };
+    const megabytes = (Buffer.byteLength(text) / 1048576).toFixed(1);
+    const read = scanned ?? rule;
+    read.problems.push(
+      scanned
+        ? { message: t('This file is {0} MB: TTP Lens read its ATT&CK references with its fast reader and did not check its TOML syntax (it does for files up to {1} KB).', megabytes, TOML_PARSE_LIMIT / 1024), range, severity: 'information' }
+        : { message: t("This file is {0} MB and written in a way TTP Lens's fast reader does not read; TTP Lens parses TOML files up to {1} KB: no ATT&CK hover, completion or checks here.", megabytes, TOML_PARSE_LIMIT / 1024), range, severity: 'information' },
+    );
+    return read;
+  }
   const ast = parseWithRecovery(text, lines, rule);
   if (!ast) return rule;
+  readEntries(rule, stringEntries(ast, text), text, lines);
+  return rule;
+}
 
-  const entries = stringEntries(ast, text);
-  const byPath = new Map(entries.map((e) => [pathKey(e.path), e]));
+/** The rule read by the fast scanner, or undefined when the scanner declines the text. */
+export function scanElastic(uri: string, text: string, lines = new LineIndex(text)): RuleDocument | undefined {
+  const entries = scanElasticEntries(text);
+  if (!entries) return undefined;
+  const rule = emptyRuleDocument(uri, 'elastic');
+  readEntries(rule, entries, text, lines);
+  return rule;
+}
+
+/** The rule's identity, indexes and threat references, from its string values. */
+function readEntries(rule: RuleDocument, entries: StringEntry[], text: string, lines: LineIndex): void {
+  // Each entry's key and its parent's dotted name computed once per table, not per entry (a 2 MB
+  // file has 60,000 entries); lookups by the parent's name and the last key, never by a string
+  // built per entry.
+  const parents = new Map<Path, { key: string; dotted: string }>();
+  const parentOf = (entry: StringEntry) => {
+    const shared = entry.parent && parents.get(entry.parent);
+    if (shared) return shared;
+    const path = entry.parent ?? entry.path.slice(0, -1);
+    const made = { key: pathKey(path), dotted: dotted(path) };
+    if (entry.parent) parents.set(entry.parent, made);
+    return made;
+  };
+  const keyed = entries.map((entry) => {
+    const parent = parentOf(entry);
+    const last = entry.path[entry.path.length - 1];
+    return { entry, parent, last, key: `${parent.key}\u0000${typeof last === 'number' ? `#${last}` : last}` };
+  });
+  const byPath = new Map(keyed.map((k) => [k.key, k.entry]));
   const at = (path: Path) => byPath.get(pathKey(path));
 
   rule.identity.id = at(['rule', 'rule_id'])?.value;
   rule.identity.title = at(['rule', 'name'])?.value;
-  for (const index of entries.filter((e) => dotted(e.path) === 'rule.index')) {
-    rule.logSources.push({ name: index.value, range: lines.range(index.start, index.end) });
+  for (const { entry } of keyed.filter((k) => typeof k.last === 'number' && k.parent.dotted === 'rule.index')) {
+    rule.logSources.push({ name: entry.value, range: lines.range(entry.start, entry.end) });
   }
 
-  const ids = entries.filter((e) => ID_KEYS[dotted(e.path)] && attackFramework(e.path, at));
+  const frameworks = new Map<string, boolean>();
+  const isAttack = (path: Path) => {
+    const block = pathKey(threatBlock(path));
+    let attack = frameworks.get(block);
+    if (attack === undefined) frameworks.set(block, (attack = attackFramework(path, at)));
+    return attack;
+  };
+  const ids = keyed.filter((k) => k.last === 'id' && ID_TABLES.has(k.parent.dotted) && isAttack(k.entry.path));
   // A technique is filed under the tactic of its own threat block.
   const blockTactic = new Map<string, string>();
-  for (const id of ids) {
-    if (ID_KEYS[dotted(id.path)] === 'tactic') blockTactic.set(pathKey(threatBlock(id.path)), interpretBareId(id.value, 'tactic').id);
+  for (const { entry, parent } of ids) {
+    if (ID_TABLES.get(parent.dotted) === 'tactic') blockTactic.set(pathKey(threatBlock(entry.path)), interpretBareId(entry.value, 'tactic').id);
   }
-  for (const id of ids) {
-    const key = dotted(id.path);
+  for (const { entry: id, parent } of ids) {
+    const key = `${parent.dotted}.id`;
+    const kind = ID_TABLES.get(parent.dotted)!;
     const written = text.slice(id.start, id.end);
-    const reference: AttackReference = { ...interpretBareId(written, ID_KEYS[key]), written, form: 'bareId', range: lines.range(id.start, id.end), key };
-    if (!reference.malformed) delete reference.malformed;
-    const name = at([...id.path.slice(0, -1), 'name']);
+    const meaning = interpretBareId(written, kind);
+    const reference: AttackReference = { id: meaning.id, kind: meaning.kind, written, form: 'bareId', range: lines.range(id.start, id.end), key };
+    if (meaning.malformed) reference.malformed = meaning.malformed;
+    const name = byPath.get(`${parent.key}\u0000name`);
     if (name) reference.name = { text: name.value, range: lines.range(name.start, name.end) };
     const url = at([...id.path.slice(0, -1), 'reference']);
     if (url) reference.url = { text: url.value, range: lines.range(url.start, url.end) };
     const tactic = blockTactic.get(pathKey(threatBlock(id.path)));
-    if (ID_KEYS[key] === 'technique' && tactic) reference.tactic = tactic;
+    if (kind === 'technique' && tactic) reference.tactic = tactic;
     rule.references.push(reference);
   }
   rule.references.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return rule;
 }
 
 /** The parser's error as the one problem; what precedes the error is still read, so hover and
@@ -82,7 +144,7 @@ function parseWithRecovery(text: string, lines: LineIndex, rule: RuleDocument): 
     rule.problems.push({ message, range: lines.range(at, end), severity: 'error' });
     // The parser reports some errors a line late (an unterminated `[[table]` at the next line):
     // try without the error line, then without the line before it too.
-    const errorLine = typeof e.lineNumber === 'number' ? e.lineNumber - 1 : 0;
+    const errorLine = typeof e.lineNumber === 'number' && text.length <= RECOVERY_LIMIT ? e.lineNumber - 1 : 0;
     for (const line of [errorLine, errorLine - 1]) {
       if (line <= 0) break;
       try {
@@ -98,17 +160,19 @@ function parseWithRecovery(text: string, lines: LineIndex, rule: RuleDocument): 
 /** Every string value in the document, tables, inline tables and arrays of them flattened to paths. */
 function stringEntries(ast: AST.TOMLProgram, text: string): StringEntry[] {
   const out: StringEntry[] = [];
-  const visitValue = (path: Path, value: AST.TOMLContentNode) => {
+  // `parent` is the array a path was extended from, shared by siblings (see StringEntry.parent).
+  const visitValue = (path: Path, value: AST.TOMLContentNode, parent?: Path) => {
     if (value.type === 'TOMLValue') {
-      if (value.kind === 'string') out.push({ path, value: value.value, ...stringContent(value, text) });
+      if (value.kind === 'string') out.push({ path, value: value.value, ...stringContent(value, text), parent });
     } else if (value.type === 'TOMLInlineTable') {
       for (const kv of value.body) visitKeyValue(path, kv);
     } else {
-      value.elements.forEach((element, i) => visitValue([...path, i], element));
+      value.elements.forEach((element, i) => visitValue([...path, i], element, path));
     }
   };
   const visitKeyValue = (prefix: Path, kv: AST.TOMLKeyValue) => {
-    visitValue([...prefix, ...kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value))], kv.value);
+    const keys = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+    visitValue([...prefix, ...keys], kv.value, keys.length === 1 ? prefix : undefined);
   };
   for (const item of ast.body[0]?.body ?? []) {
     if (item.type === 'TOMLKeyValue') visitKeyValue([], item);

@@ -5,8 +5,8 @@
 // aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
-import type { LogSource, RuleDocument } from './model';
-import { emptyRuleDocument } from './model';
+import type { AttackReference, LogSource, RuleDocument } from './model';
+import { emptyRuleDocument, referenceWithRange } from './model';
 import { isAttackTag, sigmaTagReference } from './sigmaTags';
 
 type Section = 'tags' | 'logsource' | 'identity' | 'other';
@@ -64,7 +64,8 @@ export function scanSigma(uri: string, text: string): RuleDocument | undefined {
 }
 
 function scan(uri: string, text: string): RuleDocument {
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t')) throw new GiveUp();
+  // Lines here end at \n (\r\n included); a lone \r also ends one for the editor: left to the parser.
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
   const rule = emptyRuleDocument(uri, 'sigma');
   let documentIndex = 0;
   let documentHasContent = false;
@@ -79,10 +80,29 @@ function scan(uri: string, text: string): RuleDocument {
     if (logSource && (logSource.category || logSource.product || logSource.service)) rule.logSources.push(logSource);
     logSource = undefined;
   };
+  // Where a new tag goes (as the full parser places it): after the last item of the first tags list.
+  let lastTag: { line: number; lineStart: number; prefixEnd: number; end: number; flow: boolean } | undefined;
+  const finishTags = () => {
+    if (lastTag && !rule.insertion) {
+      rule.insertion = lastTag.flow
+        ? { position: { line: lastTag.line, character: lastTag.end }, itemPrefix: ', ', flow: true }
+        : { position: { line: lastTag.line + 1, character: 0 }, itemPrefix: text.slice(lastTag.lineStart, lastTag.lineStart + lastTag.prefixEnd), flow: false };
+    }
+    lastTag = undefined;
+  };
 
+  // A hostile file repeats tags by the thousand: each distinct one is interpreted once.
+  const meanings = new Map<string, AttackReference | null>();
   const addTag = (token: ScalarToken, line: number) => {
-    if (!isAttackTag(token.value)) return;
-    rule.references.push(sigmaTagReference(token.value, { start: { line, character: token.start }, end: { line, character: token.end } }, documentIndex));
+    let meaning = meanings.get(token.value);
+    if (meaning === undefined) {
+      meaning = isAttackTag(token.value) ? sigmaTagReference(token.value, { start: { line, character: 0 }, end: { line, character: 0 } }, 0) : null;
+      meanings.set(token.value, meaning);
+    }
+    if (!meaning) return;
+    const reference = referenceWithRange(meaning, { start: { line, character: token.start }, end: { line, character: token.end } });
+    if (documentIndex > 0) reference.documentIndex = documentIndex;
+    rule.references.push(reference);
   };
 
   // Lines are walked by offset. Inside a section we do not read (detection, description…: most of a
@@ -110,6 +130,7 @@ function scan(uri: string, text: string): RuleDocument {
     if (line.startsWith('---')) {
       if (line.trim() !== '---') throw new GiveUp();
       finishLogSource();
+      finishTags();
       if (documentHasContent || documentIndex > 0 || keysInDocument.size) documentIndex++;
       documentHasContent = true;
       keysInDocument = new Set();
@@ -124,6 +145,7 @@ function scan(uri: string, text: string): RuleDocument {
     if (indent === 0 && !trimmed.startsWith('- ') && trimmed !== '-') {
       documentHasContent = true;
       finishLogSource();
+      finishTags();
       const match = KEY_LINE.exec(line);
       if (!match) throw new GiveUp();
       const [, key, rest = ''] = match;
@@ -134,7 +156,10 @@ function scan(uri: string, text: string): RuleDocument {
       if (key === 'tags') {
         section = 'tags';
         tagItemIndent = -1;
-        if (value && !value.startsWith('#')) scanFlowTags(line, line.indexOf(rest), lineNumber, addTag);
+        if (value && !value.startsWith('#')) {
+          const last = scanFlowTags(line, line.indexOf(rest), lineNumber, addTag);
+          if (last) lastTag = { line: lineNumber, lineStart, prefixEnd: 0, end: last.end, flow: true };
+        }
       } else if (key === 'logsource') {
         if (value && !value.startsWith('#')) throw new GiveUp();
         section = 'logsource';
@@ -161,6 +186,8 @@ function scan(uri: string, text: string): RuleDocument {
       tagItemIndent = indent;
       const token = scalar(line, indent + 2);
       addTag(token, lineNumber);
+      const quoted = line[token.start - 1] === "'" || line[token.start - 1] === '"';
+      lastTag = { line: lineNumber, lineStart, prefixEnd: token.start - (quoted ? 1 : 0), end: token.end, flow: false };
     } else if (section === 'logsource') {
       if (indent === 0) throw new GiveUp(); // a sequence at column 0 under logsource
       if (logSourceIndent < 0) logSourceIndent = indent;
@@ -191,11 +218,12 @@ function scan(uri: string, text: string): RuleDocument {
     advance(end);
   }
   finishLogSource();
+  finishTags();
   return rule;
 }
 
-/** `tags: [attack.execution, attack.t1059]` on one line. */
-function scanFlowTags(line: string, from: number, lineNumber: number, addTag: (token: ScalarToken, line: number) => void): void {
+/** `tags: [attack.execution, attack.t1059]` on one line; returns the last item. */
+function scanFlowTags(line: string, from: number, lineNumber: number, addTag: (token: ScalarToken, line: number) => void): ScalarToken | undefined {
   const open = line.indexOf('[', from);
   const close = line.lastIndexOf(']');
   if (open < 0 || close < open || line.slice(from, open).trim() || (line.slice(close + 1).trim() && !line.slice(close + 1).trim().startsWith('#'))) {
@@ -203,12 +231,17 @@ function scanFlowTags(line: string, from: number, lineNumber: number, addTag: (t
   }
   let position = open + 1;
   const body = line.slice(0, close);
+  let last: ScalarToken | undefined;
   while (position < close) {
     const comma = body.indexOf(',', position);
     const end = comma < 0 ? close : comma;
     const item = line.slice(position, end);
     if (item.includes("'") || item.includes('"')) throw new GiveUp();
-    if (item.trim()) addTag(scalar(line.slice(0, end), position, true), lineNumber);
+    if (item.trim()) {
+      last = scalar(line.slice(0, end), position, true);
+      addTag(last, lineNumber);
+    }
     position = end + 1;
   }
+  return last;
 }

@@ -64,7 +64,7 @@ export function interpretSigmaTag(tag: string): SigmaTagMeaning {
 }
 
 function withProblem(meaning: SigmaTagMeaning, problem: string | undefined): SigmaTagMeaning {
-  return problem ? { ...meaning, malformed: problem } : meaning;
+  return problem ? { id: meaning.id, kind: meaning.kind, malformed: problem } : meaning;
 }
 
 /** The canonical Sigma tag for an ATT&CK ID or tactic shortname: "attack.t1059.001", "attack.execution". */

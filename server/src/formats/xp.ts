@@ -25,7 +25,7 @@ export function parseXp(uri: string, text: string): RuleDocument {
       const key = scalarText(pair.key, text);
       if (!key) continue;
       rule.references.push({ id: key.text, kind: 'tactic', written: key.text, form: 'tacticName', range: parsed.lines.range(key.start, key.end), key: 'ContentRelations.Implements.ATTACK' });
-      for (const technique of bareIdItems(parsed, pair.value, `ContentRelations.Implements.ATTACK.${key.text}`, { tactic: key.text })) rule.references.push(technique);
+      for (const technique of bareIdItems(parsed, pair.value, `ContentRelations.Implements.ATTACK.${key.text}`, key.text)) rule.references.push(technique);
       rule.insertion ??= insertionAfter(parsed, pair.value);
     }
   }

@@ -71,7 +71,7 @@ export function seqScalars(node: unknown, text: string): { text: string; start: 
   for (const item of node.items) {
     if (!isScalar(item)) continue;
     const located = scalarText(item, text);
-    if (located && located.text.trim()) out.push({ ...located, node: item });
+    if (located && located.text.trim()) out.push({ text: located.text, start: located.start, end: located.end, node: item });
   }
   return out;
 }

@@ -12,7 +12,8 @@ export type SkipReason = 'large' | 'binary' | 'unreadable';
 export type ReadResult = { text: string } | { skipped: SkipReason; detail: string };
 
 /** One read buffer for all files (reads are synchronous, so it is never shared): a whole-workspace
- *  index then allocates the texts only, not a buffer per file as well. Grows up to MAX_RULE_BYTES. */
+ *  index then allocates the texts only, not a buffer per file as well. Grows up to MAX_RULE_BYTES + 1
+ *  (one byte more tells a file over the limit). */
 let readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /** Reads a candidate rule file, refusing huge and binary ones with a reason. */
@@ -24,16 +25,21 @@ export function readRuleFile(file: string): ReadResult {
     return { skipped: 'unreadable', detail: (error as Error).message };
   }
   try {
-    // One open, fstat and read: the size is checked before anything is read.
-    const size = fstatSync(fd).size;
-    if (size > MAX_RULE_BYTES) return { skipped: 'large', detail: `${(size / 1048576).toFixed(1)} MB` };
-    if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.min(MAX_RULE_BYTES, Math.max(size, readBuffer.length * 2)));
+    // One open and reads until the end, no fstat (whose Stats and Dates cost more than the read of a
+    // typical rule): the buffer grows while full, and a file past MAX_RULE_BYTES is refused.
     let read = 0;
-    while (read < size) {
-      const n = readSync(fd, readBuffer, read, size - read, read);
+    for (;;) {
+      if (read === readBuffer.length) {
+        if (readBuffer.length > MAX_RULE_BYTES) return tooLarge(fd);
+        const grown = Buffer.allocUnsafe(Math.min(MAX_RULE_BYTES + 1, readBuffer.length * 2));
+        readBuffer.copy(grown, 0, 0, read);
+        readBuffer = grown;
+      }
+      const n = readSync(fd, readBuffer, read, readBuffer.length - read, read);
       if (n === 0) break;
       read += n;
     }
+    if (read > MAX_RULE_BYTES) return tooLarge(fd);
     const content = readBuffer.subarray(0, read);
     if (isBinary(content)) return { skipped: 'binary', detail: 'contains NUL bytes' };
     return { text: content.toString('utf8') };
@@ -42,6 +48,10 @@ export function readRuleFile(file: string): ReadResult {
   } finally {
     closeSync(fd);
   }
+}
+
+function tooLarge(fd: number): ReadResult {
+  return { skipped: 'large', detail: `${(fstatSync(fd).size / 1048576).toFixed(1)} MB` };
 }
 
 /** A NUL byte in the first 8 KB: what git and most editors take as "binary". */

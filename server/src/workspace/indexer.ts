@@ -6,6 +6,7 @@ import { detectFormat } from '../formats/detect';
 import type { RuleDocument } from '../formats/model';
 import { parseWithFormat } from '../formats/parse';
 import { scanSigma } from '../formats/sigmaScan';
+import { STRICT_PARSE_LIMIT } from '../formats/yamlRule';
 import { readRuleFile, type SkipReason } from './files';
 import type { RuleIndex } from './ruleIndex';
 
@@ -15,7 +16,9 @@ export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail
 export function indexText(uri: string, filePath: string, text: string, globs: FormatGlobs = {}): RuleDocument | undefined {
   const format = detectFormat(filePath, text, globs, true);
   if (!format || format === 'text') return undefined;
-  if (format === 'sigma') return scanSigma(uri, text) ?? parseWithFormat(uri, text, 'sigma');
+  // Files over the strict parser's limit are read leniently by the parser too: the same reading
+  // and the same note as when the file is opened.
+  if (format === 'sigma' && text.length <= STRICT_PARSE_LIMIT) return scanSigma(uri, text) ?? parseWithFormat(uri, text, 'sigma');
   return parseWithFormat(uri, text, format);
 }
 

@@ -4,9 +4,17 @@
 import { locale } from '../l10n/l10n';
 import type { RuleDocument } from '../formats/model';
 
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not percent-encoded after all: shown as it is
+  }
+}
+
 export function ruleName(rule: RuleDocument): string {
   const { id, title, descriptions } = rule.identity;
-  const fallback = title ?? rule.uri.slice(rule.uri.lastIndexOf('/') + 1);
+  const fallback = title ?? decodeURIComponentSafe(rule.uri.slice(rule.uri.lastIndexOf('/') + 1));
   if (rule.format !== 'xp') return fallback;
   const language = locale();
   const description = descriptions?.[language] ?? descriptions?.[language === 'ru' ? 'en' : 'ru'];
