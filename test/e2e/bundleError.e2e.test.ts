@@ -18,12 +18,12 @@ describe('e2e: missing ATT&CK bundle', () => {
   test('shows an error notification with the file, the setting and "Choose STIX bundle…"', async () => {
     const { page } = session;
     await openFile(page, 'rules/com_hijack_dde.yml');
-    const toast = page.locator('.notification-toast', { hasText: 'TTP Lens: ATT&CK bundle' }).first();
+    const toast = page.locator('.notification-toast', { hasText: 'TTP Lens: The ATT&CK bundle' }).first();
     await toast.waitFor({ timeout: 90000 });
     await settled(toast);
     const text = await toast.innerText();
     assert.match(text, new RegExp(`${missing.replace(/\//g, '\\/').replace(/\./g, '\\.')} does not exist \\(set by ttpLens\\.attack\\.stixPath\\)`));
-    assert.ok(await toast.getByRole('button', { name: 'Choose STIX bundle…' }).count(), 'action button');
+    assert.ok(await toast.getByRole('button', { name: 'Choose STIX Bundle…' }).count(), 'action button');
     await page.locator('.statusbar-item', { hasText: 'ATT&CK' }).first().waitFor();
     await screenshot(page, 'missing-bundle.png');
   });

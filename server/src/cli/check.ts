@@ -31,6 +31,7 @@ import {
   summaryLine,
   textFormat,
 } from './checkFormats';
+import { t, tn } from '../l10n/l10n';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = [...LEVELS.filter((l) => l !== 'hint'), 'never'] as const;
@@ -119,10 +120,12 @@ function applyFixes(results: CheckedRule[], context: DiagnosticsContext, globs: 
   }
   const total = fixed.reduce((sum, [, fix]) => sum + fix.fixes.length, 0);
   if (!fixed.length) {
-    log('Nothing to fix.\n');
+    log(`${t('Nothing to fix.')}\n`);
     return;
   }
-  const lines = [`${dryRun ? 'Would fix' : 'Fixed'} ${total} problem${total === 1 ? '' : 's'} in ${fixed.length} file${fixed.length === 1 ? '' : 's'}:`];
+  const problems = tn(total, '{0} problem', '{0} problems');
+  const files = tn(fixed.length, '{0} file', '{0} files');
+  const lines = [dryRun ? t('Would fix {0} in {1}:', problems, files) : t('Fixed {0} in {1}:', problems, files)];
   for (const [result, fix] of fixed) {
     lines.push(`  ${result.file.path}`);
     for (const f of fix.fixes) {

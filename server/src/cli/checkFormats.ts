@@ -10,6 +10,7 @@ import packageJson from '../../../package.json';
 import { CODE_DESCRIPTIONS, codeAnchor } from '../features/diagnosticCodes';
 import type { RuleFormat } from '../formats/model';
 import { DIAGNOSTIC_DEFAULTS, type DiagnosticCode } from '../settings';
+import { locale, t, tn } from '../l10n/l10n';
 
 export type Level = 'error' | 'warning' | 'information' | 'hint';
 export const LEVELS: readonly Level[] = ['error', 'warning', 'information', 'hint'];
@@ -89,13 +90,21 @@ function printable(text: string, keepLines = false): string {
   return keepLines ? escaped : escaped.replace(/[\r\n\t]/g, ' ');
 }
 
+const LEVEL_COUNT: Record<(typeof LEVELS)[number], (n: number) => string> = {
+  error: (n) => tn(n, '{0} error', '{0} errors'),
+  warning: (n) => tn(n, '{0} warning', '{0} warnings'),
+  information: (n) => tn(n, '{0} information', '{0} information'),
+  hint: (n) => tn(n, '{0} hint', '{0} hints'),
+};
+
 export function summaryLine(report: CheckReport): string {
-  const t = totals(report);
+  const sums = totals(report);
   const seconds = `${(report.millis / 1000).toFixed(2)} s`;
-  if (!t.findings) return `No findings in ${count(t.files, 'rule file')} (${report.attack}, ${seconds}).`;
-  const levels = LEVELS.filter((l) => t.byLevel[l]).map((l) => count(t.byLevel[l], l, l === 'information' ? l : `${l}s`));
-  const fixable = t.fixable ? `; ${t.fixable.toLocaleString('en-US')} fixable with --fix` : '';
-  return `${count(t.findings, 'finding')} (${levels.join(', ')}) in ${t.filesWithFindings.toLocaleString('en-US')} of ${count(t.files, 'rule file')}${fixable} (${report.attack}, ${seconds}).`;
+  const files = tn(sums.files, '{0} rule file', '{0} rule files');
+  if (!sums.findings) return t('No findings in {0} ({1}, {2}).', files, report.attack, seconds);
+  const levels = LEVELS.filter((l) => sums.byLevel[l]).map((l) => LEVEL_COUNT[l](sums.byLevel[l]));
+  const fixable = sums.fixable ? `; ${tn(sums.fixable, '{0} fixable with --fix', '{0} fixable with --fix')}` : '';
+  return t('{0} ({1}) in {2} of {3}{4} ({5}, {6}).', tn(sums.findings, '{0} finding', '{0} findings'), levels.join(', '), sums.filesWithFindings.toLocaleString(locale() === 'ru' ? 'ru-RU' : 'en-US'), files, fixable, report.attack, seconds);
 }
 
 const COLOR: Record<Level, string> = { error: '31', warning: '33', information: '36', hint: '2' };
