@@ -129,7 +129,7 @@ function applyFixes(results: CheckedRule[], context: DiagnosticsContext, globs: 
   for (const [result, fix] of fixed) {
     lines.push(`  ${result.file.path}`);
     for (const f of fix.fixes) {
-      const change = f.before && f.after ? `${f.before} → ${f.after}` : f.after ? `added ${f.after}` : `removed ${f.before}`;
+      const change = f.before && f.after ? `${f.before} → ${f.after}` : f.after ? t('added {0}', f.after) : t('removed {0}', f.before);
       lines.push(`    ${f.line}: ${f.code} ${change}`);
     }
   }
