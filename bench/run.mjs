@@ -4,7 +4,7 @@
 //   node bench/run.mjs hostile  only the hostile-document rows
 //   node bench/run.mjs long     only the long-session row
 // Prints one table and writes bench/results.json. Exit code 1 when a metric or baseline could not
-// be measured; a missed goal is reported (MISS) but is not an error.
+// be measured or a goal is missed (MISS in the table).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -252,3 +252,9 @@ for (const r of rows) if (r.note) console.log(`- ${r.metric}: ${r.note}`);
 const file = path.join(ROOT, 'bench', only ? `results-${only}.json` : 'results.json');
 writeFileSync(file, `${JSON.stringify({ machine: info, seconds, rows }, null, 2)}\n`);
 if (rows.some((r) => ((r.baseline === null || r.baseline === undefined) && !r.baselineLabel) || Number.isNaN(r.ours))) process.exitCode = 1;
+// A goal that is not met fails the run, so a regression of any row is seen.
+const missed = rows.filter((r) => !r.pass);
+if (missed.length) {
+  log(`${missed.length} goal(s) missed: ${missed.map((r) => r.metric).join('; ')}`);
+  process.exitCode = 1;
+}

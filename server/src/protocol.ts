@@ -299,6 +299,10 @@ export interface DebugStats {
   /** The event loop's active resources by type ("Timeout", "FSWatcher", …): leaks show here. */
   activeResources: Record<string, number>;
   rss: number;
+  heapTotal?: number;
+  /** Memory outside the V8 heap (buffers), in bytes. */
+  external?: number;
+  arrayBuffers?: number;
 }
 
 /** Client → server: memory and live resources, for the long-session test and the benchmark. Only

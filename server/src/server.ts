@@ -25,6 +25,7 @@ import { registerCoverageHandlers, registerFeatureHandlers, type ServerState } f
 import { FIX_ALL_KIND } from './features/codeActions';
 import { LogSourceContext } from './features/logSourceContext';
 import { progressReporter } from './progress';
+import { IdleCollector } from './idleCollector';
 import { CorpusStatusNotification, CorpusStatusRequest, DebugStatsRequest, IndexChangedNotification, ReloadCorpusRequest, WorkspaceStatusRequest } from './protocol';
 import { registerReleaseHandlers } from './releaseHandlers';
 import { defaultReleasesDir, ReleaseStore } from './releases/store';
@@ -113,6 +114,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let releaseService: ReleaseService | undefined;
   state.targetFor = (format) => releaseService?.targetFor(format);
 
+  // The heap grown for loading and indexing is given back once they are over (idleCollector.ts).
+  const idleCollector = new IdleCollector();
+  workspace.index.onChange(() => idleCollector.workDone());
+
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange((change) => {
     if (!change.coverageChanged) return;
@@ -160,7 +165,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         void connection.sendNotification(CorpusStatusNotification.type, status);
         releaseService?.forgetTargets();
         if (status.state === 'ready') loadOverlay();
-        if (status.state !== 'loading') diagnostics.contextChanged();
+        if (status.state !== 'loading') {
+          diagnostics.contextChanged();
+          idleCollector.workDone();
+        }
       },
     });
     // Pull where the client can (it then asks for open documents and holds one workspace request
@@ -260,8 +268,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       gc?.();
       const activeResources: Record<string, number> = {};
       for (const type of process.getActiveResourcesInfo()) activeResources[type] = (activeResources[type] ?? 0) + 1;
-      const { heapUsed, rss } = process.memoryUsage();
-      return { heapUsed, afterGc: !!gc, activeResources, rss };
+      const { heapUsed, heapTotal, rss, external, arrayBuffers } = process.memoryUsage();
+      return { heapUsed, afterGc: !!gc, activeResources, rss, heapTotal, external, arrayBuffers };
     });
   }
   connection.onRequest(CorpusStatusRequest.type, () => corpusState?.status ?? { state: 'loading' });
@@ -290,6 +298,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   connection.onShutdown(() => {
     diagnostics.endStream();
+    idleCollector.dispose();
     corpusState?.dispose();
   });
   documents.listen(connection);

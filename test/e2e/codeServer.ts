@@ -257,6 +257,25 @@ export async function showHover(page: Page, expected: string): Promise<string> {
   return hover.innerText();
 }
 
+/** showHover, asked again every few seconds until `timeoutMs`: for a server that is still starting
+ *  (after a restart on a busy machine its first answer may come before its corpus). */
+export async function showHoverEventually(page: Page, expected: string, timeoutMs = 45000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover-content', { hasText: expected }).first();
+    try {
+      await hover.waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      await settled(hover);
+      return hover.innerText();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 /** The problems indicator's accessible label: "No Problems", "Warnings: 1", "Errors: 1, Warnings: 2"… */
 export async function waitForProblems(page: Page, expected: RegExp, timeoutMs = 20000): Promise<void> {
   const item = page.locator('#status\\.problems a').first();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { clickInText, copyWorkspace, languageServerPids, openFile, runCommand, screenshot, type Session, showHover, startSession, waitForCorpus } from './codeServer';
+import { clickInText, copyWorkspace, languageServerPids, openFile, runCommand, screenshot, type Session, showHover, showHoverEventually, startSession, waitForCorpus } from './codeServer';
 
 describe('e2e: hover in code-server', () => {
   let session: Session;
@@ -55,7 +55,7 @@ describe('e2e: hover in code-server', () => {
     assert.ok(restarted, 'a new server process');
     await openFile(page, 'rules/com_hijack_dde.yml');
     await clickInText(page, 'attack.t1559.001', 10);
-    assert.match(await showHover(page, 'Sub-technique of'), /T1559\.001 · Component Object Model/);
+    assert.match(await showHoverEventually(page, 'Sub-technique of'), /T1559\.001 · Component Object Model/);
     t.diagnostic(`kill -9 → hover visible again: ${Date.now() - killed} ms`);
     await screenshot(page, 'server-restarted.png');
     // Told once per session: a second crash restarts quietly.

@@ -152,7 +152,7 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
     assert.match(corpus.classifyMissing('T1059.099').reason ?? '', /T1059's highest sub-technique there is T1059\.013/);
   });
 
-  test("v17.1: v18's IDs and kinds are newer", async () => {
+  test("v17.1: v18's IDs and kinds are newer", needsShared, async () => {
     const corpus = await corpus17();
     assert.equal(corpus.classifyMissing('T1681').kind, 'newer');
     assert.equal(corpus.classifyMissing('DET0001').kind, 'newer');

@@ -56,7 +56,11 @@ interface CheckedRule {
 }
 
 function displayPath(absolute: string): string {
-  const relative = path.relative(process.cwd(), absolute);
+  // Most files are under the working directory: a prefix is cheaper than path.relative (a tenth of
+  // check's listing time on SigmaHQ).
+  const cwd = process.cwd();
+  if (absolute.startsWith(cwd) && absolute[cwd.length] === path.sep) return absolute.slice(cwd.length + 1).split(path.sep).join('/');
+  const relative = path.relative(cwd, absolute);
   return (relative && !path.isAbsolute(relative) ? relative : absolute).split(path.sep).join('/');
 }
 

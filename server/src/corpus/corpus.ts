@@ -246,6 +246,19 @@ export class Corpus {
   /** For an ID (or a tactic shortname) the corpus does not have: from a newer release, or unknown
    *  (a typo)? The rules and their margins are in releaseFacts.ts. */
   classifyMissing(idOrTactic: string): MissingIdVerdict {
+    // Memoised: a repository tags the same few newer IDs thousands of times (SigmaHQ: 1,553).
+    let verdict = this.missingVerdicts.get(idOrTactic);
+    if (!verdict) {
+      // Bounded: a hostile file's 100,000 distinct IDs must not stay in memory.
+      if (this.missingVerdicts.size >= 10_000) this.missingVerdicts.clear();
+      this.missingVerdicts.set(idOrTactic, (verdict = this.classifyMissingUncached(idOrTactic)));
+    }
+    return verdict;
+  }
+
+  private readonly missingVerdicts = new Map<string, MissingIdVerdict>();
+
+  private classifyMissingUncached(idOrTactic: string): MissingIdVerdict {
     const loadedVersion = this.versionLabel;
     const parsed = parseAttackId(idOrTactic);
     const later = laterTactic(idOrTactic, this.versions);

@@ -128,3 +128,58 @@ export function referenceWithRange(template: AttackReference, range: Range): Att
 export function emptyRuleDocument(uri: string, format: RuleFormat): RuleDocument {
   return { uri, format, identity: {}, references: [], logSources: [], problems: [] };
 }
+
+/** Strings shared by the rules kept in the workspace index (tags, tactics, log-source names recur
+ *  thousands of times): one copy of each. Bounded, so a hostile workspace cannot grow it forever. */
+const KEPT = new Map<string, string>();
+const MAX_KEPT = 50_000;
+
+/** The string, sharing no memory with the text it was cut from. V8 keeps a substring as a view into
+ *  its whole source text, so a rule kept in the index through any of its strings would keep its
+ *  file's text alive (SigmaHQ: 4 MB of the index's 13 MB heap; ten times that for a large
+ *  repository). Short strings are copied by V8 anyway; a concatenation, flattened by slice(), is a
+ *  new string. */
+export function copiedString(value: string): string {
+  return value.length < 13 ? value : (` ${value}`).slice(1);
+}
+
+/** copiedString, one copy per distinct value: for strings that recur across rules (tags, products). */
+export function keptString(value: string): string {
+  let kept = KEPT.get(value);
+  if (kept === undefined) {
+    if (KEPT.size >= MAX_KEPT) KEPT.clear();
+    kept = copiedString(value);
+    KEPT.set(kept, kept);
+  }
+  return kept;
+}
+
+/** A rule about to be kept after its text is gone (the workspace index), read by a parser: every
+ *  string it holds replaced by a copy. (The Sigma scanner copies as it reads, more cheaply.) */
+export function detachFromText(rule: RuleDocument): RuleDocument {
+  for (const reference of rule.references) {
+    reference.id = keptString(reference.id);
+    reference.written = keptString(reference.written);
+    reference.key = keptString(reference.key);
+    if (reference.tactic !== undefined) reference.tactic = keptString(reference.tactic);
+    if (reference.malformed !== undefined) reference.malformed = keptString(reference.malformed);
+    if (reference.name) reference.name = { text: keptString(reference.name.text), range: reference.name.range };
+    if (reference.url) reference.url = { text: keptString(reference.url.text), range: reference.url.range };
+  }
+  const identity = rule.identity;
+  for (const field of ['id', 'title', 'status', 'level', 'folder'] as const) {
+    const value = identity[field];
+    if (value !== undefined) identity[field] = copiedString(value);
+  }
+  if (identity.descriptions) for (const [language, text] of Object.entries(identity.descriptions)) identity.descriptions[language as 'en' | 'ru'] = copiedString(text);
+  for (const source of rule.logSources) {
+    if (source.category !== undefined) source.category = keptString(source.category);
+    if (source.product !== undefined) source.product = keptString(source.product);
+    if (source.service !== undefined) source.service = keptString(source.service);
+    if (source.name !== undefined) source.name = keptString(source.name);
+    if (source.provider !== undefined) source.provider = keptString(source.provider);
+  }
+  for (const problem of rule.problems) problem.message = copiedString(problem.message);
+  if (rule.insertion) rule.insertion.itemPrefix = keptString(rule.insertion.itemPrefix);
+  return rule;
+}

@@ -6,7 +6,7 @@
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
 import type { AttackReference, LogSource, RuleDocument } from './model';
-import { emptyRuleDocument, referenceWithRange } from './model';
+import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
 import { isAttackTag, sigmaTagReference } from './sigmaTags';
 
 type Section = 'tags' | 'logsource' | 'identity' | 'other';
@@ -27,6 +27,12 @@ const SPECIAL_START = /^[&*!|>%@`{[]/;
 const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 class GiveUp extends Error {}
+
+/** What each distinct tag means, as a template the references copy (its strings copied off the
+ *  file's text, which the index must not keep): a repository uses a few hundred
+ *  distinct tags thousands of times, and a hostile file repeats one by the thousand. Bounded. */
+const TAG_MEANINGS = new Map<string, AttackReference | null>();
+const MAX_TAG_MEANINGS = 20_000;
 
 /** Scans one line-relative value: a plain scalar or a quoted one without escapes. */
 function scalar(line: string, from: number, inFlow = false): ScalarToken {
@@ -91,13 +97,13 @@ function scan(uri: string, text: string): RuleDocument {
     lastTag = undefined;
   };
 
-  // A hostile file repeats tags by the thousand: each distinct one is interpreted once.
-  const meanings = new Map<string, AttackReference | null>();
   const addTag = (token: ScalarToken, line: number) => {
-    let meaning = meanings.get(token.value);
+    let meaning = TAG_MEANINGS.get(token.value);
     if (meaning === undefined) {
-      meaning = isAttackTag(token.value) ? sigmaTagReference(token.value, { start: { line, character: 0 }, end: { line, character: 0 } }, 0) : null;
-      meanings.set(token.value, meaning);
+      if (TAG_MEANINGS.size >= MAX_TAG_MEANINGS) TAG_MEANINGS.clear();
+      const tag = keptString(token.value);
+      meaning = isAttackTag(tag) ? sigmaTagReference(tag, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 0) : null;
+      TAG_MEANINGS.set(tag, meaning);
     }
     if (!meaning) return;
     const reference = referenceWithRange(meaning, { start: { line, character: token.start }, end: { line, character: token.end } });
@@ -172,7 +178,7 @@ function scan(uri: string, text: string): RuleDocument {
         const quoted = value[0] === "'" || value[0] === '"';
         if (!quoted && NON_STRING_PLAIN.test(token.value)) throw new GiveUp();
         const field = key as 'title' | 'id' | 'status' | 'level';
-        rule.identity[field] ??= token.value;
+        rule.identity[field] ??= copiedString(token.value);
         section = 'identity';
       }
       return;
@@ -206,7 +212,7 @@ function scan(uri: string, text: string): RuleDocument {
       const token = scalar(line, line.length - rest.length);
       if (NON_STRING_PLAIN.test(token.value) && rest.trim()[0] !== "'" && rest.trim()[0] !== '"') throw new GiveUp();
       if (logSource![field] !== undefined) throw new GiveUp();
-      logSource![field] = token.value;
+      logSource![field] = keptString(token.value);
     }
   };
   while (start <= text.length) {

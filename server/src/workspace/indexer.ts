@@ -3,7 +3,7 @@
 import { fileUri } from '../uris';
 import type { FormatGlobs } from '../formats/detect';
 import { detectFormat } from '../formats/detect';
-import type { RuleDocument } from '../formats/model';
+import { detachFromText, type RuleDocument } from '../formats/model';
 import { parseWithFormat } from '../formats/parse';
 import { scanSigma } from '../formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../formats/yamlRule';
@@ -18,8 +18,9 @@ export function indexText(uri: string, filePath: string, text: string, globs: Fo
   if (!format || format === 'text') return undefined;
   // Files over the strict parser's limit are read leniently by the parser too: the same reading
   // and the same note as when the file is opened.
-  if (format === 'sigma' && text.length <= STRICT_PARSE_LIMIT) return scanSigma(uri, text) ?? parseWithFormat(uri, text, 'sigma');
-  return parseWithFormat(uri, text, format);
+  // The index keeps the rule, not the text it was read from (the scanner copies what it keeps).
+  const scanned = format === 'sigma' && text.length <= STRICT_PARSE_LIMIT ? scanSigma(uri, text) : undefined;
+  return scanned ?? detachFromText(parseWithFormat(uri, text, format));
 }
 
 export function indexFile(filePath: string, globs: FormatGlobs = {}): FileOutcome {

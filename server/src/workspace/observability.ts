@@ -15,12 +15,23 @@ export interface ObservabilityVerdict {
 
 const names = (corpus: Corpus, technique: AttackObject) => corpus.componentsObserving(technique).map((c) => c.name);
 
+/** A technique's component names, lower-cased, per corpus: checked for every distinct log source of
+ *  every rule, so computed once. */
+const lowerNamesCache = new WeakMap<Corpus, Map<AttackObject, string[]>>();
+function lowerNames(corpus: Corpus, technique: AttackObject): string[] {
+  let perCorpus = lowerNamesCache.get(corpus);
+  if (!perCorpus) lowerNamesCache.set(corpus, (perCorpus = new Map()));
+  let lower = perCorpus.get(technique);
+  if (!lower) perCorpus.set(technique, (lower = names(corpus, technique).map((name) => name.toLowerCase())));
+  return lower;
+}
+
 /** Undefined when there is no verdict: no components for the rule, a retired technique, or ATT&CK
  *  lists no component for the technique (nor, unless strict, for its relatives). */
 export function checkObservability(corpus: Corpus, technique: AttackObject, ruleComponents: readonly string[], strict: boolean): ObservabilityVerdict | undefined {
   if (!ruleComponents.length || technique.revoked || technique.deprecated) return undefined;
   const provided = new Set(ruleComponents.map((c) => c.toLowerCase()));
-  const hits = (list: string[]) => list.some((name) => provided.has(name.toLowerCase()));
+  const hits = (of: AttackObject) => lowerNames(corpus, of).some((name) => provided.has(name));
   const own = names(corpus, technique);
   const verdict = (observable: boolean, techniqueComponents: string[], viaRelative?: string): ObservabilityVerdict => ({
     observable,
@@ -28,14 +39,14 @@ export function checkObservability(corpus: Corpus, technique: AttackObject, rule
     techniqueComponents: [...new Set(techniqueComponents)].sort(),
     ...(viaRelative ? { viaRelative } : {}),
   });
-  if (hits(own)) return verdict(true, own);
+  if (hits(technique)) return verdict(true, own);
   if (strict) return own.length ? verdict(false, own) : undefined;
 
-  const relatives: [string, string[]][] = [];
+  const relatives: [string, AttackObject][] = [];
   const parent = corpus.parentOf(technique);
-  if (parent && technique.isSubtechnique) relatives.push([`parent ${parent.id}`, names(corpus, parent)]);
-  for (const sub of corpus.subtechniquesOf(technique)) if (!sub.revoked && !sub.deprecated) relatives.push([`sub-technique ${sub.id}`, names(corpus, sub)]);
-  for (const [label, list] of relatives) if (hits(list)) return verdict(true, [...own, ...list], label);
-  const all = [...own, ...relatives.flatMap(([, list]) => list)];
+  if (parent && technique.isSubtechnique) relatives.push([`parent ${parent.id}`, parent]);
+  for (const sub of corpus.subtechniquesOf(technique)) if (!sub.revoked && !sub.deprecated) relatives.push([`sub-technique ${sub.id}`, sub]);
+  for (const [label, relative] of relatives) if (hits(relative)) return verdict(true, [...own, ...names(corpus, relative)], label);
+  const all = [...own, ...relatives.flatMap(([, relative]) => names(corpus, relative))];
   return all.length ? verdict(false, all) : undefined;
 }
