@@ -68,17 +68,17 @@ export function table(rows) {
 }
 
 /** Samples `readRssMB` every second until the resident set has settled: it has dropped from its
- *  high (V8's memory reducer returning the young generation grown while parsing, after some idle
- *  seconds) and held for 3 s — or, when nothing drops, for `maxMs`. Returns the last sample. */
-export async function settledRss(readRssMB, maxMs = 25000) {
+ *  high (the server's idle collections, a few seconds after loading and indexing end) and held for
+ *  6 s — or, when nothing drops, for `maxMs`. Returns the last sample. */
+export async function settledRss(readRssMB, maxMs = 30000) {
   const started = performance.now();
   const samples = [];
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     samples.push(readRssMB());
-    const last = samples.slice(-4);
+    const last = samples.slice(-7);
     const dropped = Math.max(...samples) - samples.at(-1) >= 8;
-    const held = last.length === 4 && Math.max(...last) - Math.min(...last) < 1;
+    const held = last.length === 7 && Math.max(...last) - Math.min(...last) < 1;
     if ((dropped && held) || performance.now() - started >= maxMs) return { rssMB: samples.at(-1), settledAfterMs: performance.now() - started };
   }
 }
