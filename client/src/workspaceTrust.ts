@@ -1,9 +1,9 @@
 // Restricted Mode: VS Code hides the workspace values of the settings package.json lists as
-// restricted (bundle paths, the release index URL, the log-source table), so the server falls back to
-// the packaged ATT&CK data. Say so once, naming the settings, with a way to trust the workspace.
+// restricted (bundle and overlay paths, the release index URL, the log-source table), so the server
+// falls back to the packaged ATT&CK data. Say so once, naming the settings, with a way to trust the workspace.
 import * as vscode from 'vscode';
 
-export const RESTRICTED_SETTINGS = ['attack.stixPath', 'attack.releaseIndexUrl', 'logSourceMap'] as const;
+export const RESTRICTED_SETTINGS = ['attack.stixPath', 'attack.overlayPaths', 'attack.releaseIndexUrl', 'logSourceMap'] as const;
 
 /** The restricted settings this workspace sets (ignored while it is not trusted). VS Code hides their
  *  workspace values from `inspect` too in Restricted Mode, so the settings files are read (as text:
