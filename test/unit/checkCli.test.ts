@@ -2,7 +2,7 @@
 // schema, JUnit parsed as XML), workflow-command escaping, --fail-on / --severity / --config, exit codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
@@ -64,7 +64,8 @@ describe('cli check: formats', needsShared, () => {
     assert.ok(rule.help.text.length > 20);
     assert.equal(rule.defaultConfiguration.level, 'note');
     assert.ok(run.results.length > 1000);
-    assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, `${new URL(`file://${path.dirname(SIGMAHQ_RULES)}/`).href}`);
+    // The working directory as the process sees it: symbolic links resolved (CI links ../shared in).
+    assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, `${new URL(`file://${realpathSync(path.dirname(SIGMAHQ_RULES))}/`).href}`);
     const first = run.results[0];
     assert.equal(first.locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
     assert.doesNotMatch(first.locations[0].physicalLocation.artifactLocation.uri, /^(file:|\/)/);
