@@ -14,7 +14,7 @@ import { parseRule } from '../formats/parse';
 import { fileUri } from '../uris';
 import { excludeGlobs, readRuleFile } from '../workspace/files';
 import { indexText } from '../workspace/indexer';
-import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, openCorpus, ruleFilesUnder, UsageError } from './command';
+import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, openCorpus, realPath, ruleFilesUnder, UsageError } from './command';
 import { loadCheckConfig } from './checkConfig';
 import { fixText, unifiedDiff, type FileFix } from './checkFix';
 import {
@@ -188,7 +188,7 @@ Examples:
     if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix');
     const config = loadCheckConfig(values.config as string | undefined, (values.severity as string[] | undefined) ?? []);
     const { settings } = config;
-    const explicit = new Set(args.map((arg) => path.resolve(arg)));
+    const explicit = new Set(args.map((arg) => realPath(arg)));
     const files = ruleFilesUnder(args, excludeGlobs(config.filesExclude, settings.exclude)).map((absolute) => ({ absolute, explicit: explicit.has(absolute) }));
     const corpus = await openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir });
     const logSources = new LogSourceContext(settings.logSourceMap, settings.coverage.strictSubtechniques);

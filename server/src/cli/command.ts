@@ -1,6 +1,6 @@
 // What every CLI command shares: its description for --help, its options, and the helpers that open
 // the corpus and find rule files the way the language server does.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { BundleError } from '../corpus/bundleFile';
@@ -98,10 +98,21 @@ export function ruleFilesUnder(paths: readonly string[], excludeGlobs: readonly 
     } catch {
       throw new UsageError(`${arg} does not exist`);
     }
-    if (stat.isDirectory()) files.push(...listRuleFiles(path.resolve(arg), exclude));
-    else files.push(path.resolve(arg));
+    // Symbolic links resolved, as the working directory is: paths shown relative to it stay inside it.
+    const absolute = realPath(arg);
+    if (stat.isDirectory()) files.push(...listRuleFiles(absolute, exclude));
+    else files.push(absolute);
   }
   return files;
+}
+
+/** The absolute path with symbolic links resolved (the path itself when that fails). */
+export function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** A positive integer option, or the default. */
