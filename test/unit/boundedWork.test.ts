@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import { complete } from '../../server/src/features/completion';
 import { codeActions, resolveCodeAction } from '../../server/src/features/codeActions';
 import { allDiagnosticsOf, diagnose, MAX_DIAGNOSTICS } from '../../server/src/features/diagnostics';
 import { documentLinks, MAX_LINKS } from '../../server/src/features/links';
@@ -112,5 +113,18 @@ describe('bounded work per request', needsShared, () => {
     assert.equal(links.length, MAX_LINKS);
     assert.equal(documentLinks(rule, corpus()), links);
     assert.equal(links[0].target, 'https://attack.mitre.org/techniques/T1059/001/');
+  });
+});
+
+// Completion reads at most MAX_SHAPE_PREFIX characters before the cursor (a regular expression over a
+// multi-megabyte line overflowed the stack: the lsp layer's fuzz run without ../shared, seed 20261201).
+describe('completion on long lines', () => {
+  before(preloadCorpora);
+
+  test('an ID typed in a long prose line still completes', () => {
+    const text = `${'word '.repeat(1000)}T155`;
+    const rule = parseRule('untitled:notes.md', text);
+    const result = complete({ rule, lines: new LineIndex(text), line: 0, character: text.length, corpus: preloaded.v18 });
+    assert.ok(result?.items.some((item) => String(item.label).startsWith('T1559')), 'T1559 offered');
   });
 });

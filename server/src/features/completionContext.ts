@@ -35,6 +35,21 @@ function trailingToken(text: string): string {
   return text.slice(i);
 }
 
+/** The word after the cursor, scanned forwards and bounded: a regular expression's greedy loop over
+ *  a multi-megabyte line of word characters overflows the stack (found by the fuzzer). */
+function leadingToken(text: string, from: number, max = MAX_TOKEN): string {
+  let i = from;
+  const end = Math.min(text.length, from + max);
+  while (i < end && isTokenChar(text.charCodeAt(i))) i++;
+  return text.slice(from, i);
+}
+
+/** Longer words are no ID, tag or name being typed. */
+const MAX_TOKEN = 256;
+/** Past this many characters before the cursor (a long prose line has a few thousand) nothing is
+ *  being typed that completion could help with. */
+const MAX_SHAPE_PREFIX = 10_000;
+
 /** Keys above a line, innermost first (by decreasing indentation), e.g. ["mitre_attack_id", "tags"]. */
 export function enclosingKeys(lines: LineIndex, line: number, indent: number): string[] {
   const keys: string[] = [];
@@ -63,9 +78,13 @@ export function completionContext(rule: RuleDocument, lines: LineIndex, lineNumb
   const lineText = lines.lineText(lineNumber);
   const character = Math.max(0, Math.min(requested, lineText.length));
   const before = lineText.slice(0, character);
+  // A line this long before the cursor, or a word this long, is nothing being typed (and the
+  // expressions below are not run on it).
+  if (before.length > MAX_SHAPE_PREFIX) return undefined;
   const token = trailingToken(before);
+  if (token.length > MAX_TOKEN) return undefined;
   const start = character - token.length;
-  const rest = /^[\p{L}\p{N}_.\-]*/u.exec(lineText.slice(character))![0];
+  const rest = leadingToken(lineText, character);
   const base = { typed: token, start, end: character + rest.length, line: lineNumber };
   const indent = lineText.length - lineText.trimStart().length;
 
