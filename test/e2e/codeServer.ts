@@ -276,6 +276,22 @@ export async function showHoverEventually(page: Page, expected: string, timeoutM
   }
 }
 
+/** Expands a tree row until `child` shows: a refresh of the tree (the index finishing while the test
+ *  clicks, on a loaded machine) can swallow a click or rebuild the row collapsed. */
+export async function expandUntil(row: Locator, child: Locator, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await row.waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    try {
+      await child.waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+  }
+}
+
 /** The problems indicator's accessible label: "No Problems", "Warnings: 1", "Errors: 1, Warnings: 2"… */
 export async function waitForProblems(page: Page, expected: RegExp, timeoutMs = 20000): Promise<void> {
   const item = page.locator('#status\\.problems a').first();

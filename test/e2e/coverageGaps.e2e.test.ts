@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BUNDLE_18, needsShared, SIGMAHQ_RULES } from '../support/paths';
-import { copyWorkspace, runCommand, screenshot, type Session, settled, startSession, waitForCorpus, widenSideBar, withFailureScreenshot } from './codeServer';
+import { copyWorkspace, expandUntil, runCommand, screenshot, type Session, settled, startSession, waitForCorpus, widenSideBar, withFailureScreenshot } from './codeServer';
 
 describe('e2e: coverage gaps on SigmaHQ (ATT&CK v18.1)', needsShared, () => {
   let session: Session;
@@ -24,13 +24,11 @@ describe('e2e: coverage gaps on SigmaHQ (ATT&CK v18.1)', needsShared, () => {
     const execution = page.locator('.monaco-list-row', { hasText: 'Execution' }).filter({ hasText: 'TA0002' }).first();
     await execution.waitFor({ timeout: 30000 });
     assert.match(await execution.innerText(), /TA0002 · \d+\/\d+ techniques · \d+\/\d+ sub-techniques/);
-    await execution.click();
     const t1059 = page.locator('.monaco-list-row', { hasText: 'T1059 Command and Scripting Interpreter' }).first();
-    await t1059.waitFor({ timeout: 20000 });
+    await expandUntil(execution, t1059);
     assert.match(await t1059.innerText(), /\d+ rules · sigma \d+/, 'the parent is shown as covered');
-    await t1059.click();
     const lua = page.locator('.monaco-list-row', { hasText: 'T1059.011 Lua' }).first();
-    await lua.waitFor({ timeout: 20000 });
+    await expandUntil(t1059, lua);
     assert.match(await lua.innerText(), /parent-only · \d+ parent-level rules/);
     assert.equal(await page.locator('.monaco-list-row', { hasText: 'T1059.001 PowerShell' }).count(), 0, 'covered sub-techniques are hidden');
     await widenSideBar(page, 300);
