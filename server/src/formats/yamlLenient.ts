@@ -211,17 +211,24 @@ class LenientReader implements FlowHost {
     return Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13;
   }
 
+  /** The next line of the block at `indent`, skipping (with `deeper` as the problem) lines indented
+   *  more; undefined where the block ends. */
+  private nextInBlock(indent: number, deeper: string): LineRef | undefined {
+    for (;;) {
+      const ref = this.next();
+      if (!ref || ref.indent < indent || (this.virtual === undefined && this.blockBoundary(ref.line))) return undefined;
+      if (ref.indent <= indent) return ref;
+      this.skipLine(deeper);
+    }
+  }
+
   private map(indent: number): YAMLMap {
     const map = mapNode();
     const first = this.next()!;
     const range: [number, number, number] = [first.content, first.content, first.content];
     for (;;) {
-      const ref = this.next();
-      if (!ref || ref.indent < indent || (this.virtual === undefined && this.blockBoundary(ref.line))) break;
-      if (ref.indent > indent) {
-        this.skipLine(later('this line is indented more than the keys around it'));
-        continue;
-      }
+      const ref = this.nextInBlock(indent, later('this line is indented more than the keys around it'));
+      if (!ref) break;
       const end = this.ends[ref.line];
       const key = this.keyAt(ref.content, end);
       if (!key) {
@@ -264,13 +271,8 @@ class LenientReader implements FlowHost {
     const first = this.next()!;
     const range: [number, number, number] = [first.content, first.content, first.content];
     for (;;) {
-      const ref = this.next();
-      if (!ref || ref.indent < indent || (this.virtual === undefined && this.blockBoundary(ref.line))) break;
-      if (ref.indent > indent) {
-        this.skipLine(later('this line is indented more than the items around it'));
-        continue;
-      }
-      if (!this.isItem(ref.content)) break;
+      const ref = this.nextInBlock(indent, later('this line is indented more than the items around it'));
+      if (!ref || !this.isItem(ref.content)) break;
       const end = this.ends[ref.line];
       let itemStart = ref.content + 1;
       while (itemStart < end && (this.text.charCodeAt(itemStart) === 32 || this.text.charCodeAt(itemStart) === 9)) itemStart++;
