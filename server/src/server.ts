@@ -115,8 +115,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   state.targetFor = (format) => releaseService?.targetFor(format);
 
   // The heap grown for loading and indexing is given back once they are over (idleCollector.ts).
+  // Only index runs count: an edit of an open rule also changes the index, and a pause in typing
+  // must not cost full collections.
   const idleCollector = new IdleCollector();
-  workspace.index.onChange(() => idleCollector.workDone());
+  workspace.index.onChange(() => {
+    if (workspace.isIndexing) idleCollector.workDone();
+  });
 
   let indexChangedTimer: NodeJS.Timeout | undefined;
   workspace.index.onChange((change) => {

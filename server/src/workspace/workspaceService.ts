@@ -49,6 +49,11 @@ export class WorkspaceService {
     this.globs = globs;
   }
 
+  /** Whether a full index run is in progress. */
+  get isIndexing(): boolean {
+    return this.indexing;
+  }
+
   get stats(): WorkspaceStats {
     return {
       indexing: this.indexing,
