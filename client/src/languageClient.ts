@@ -6,12 +6,14 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, Transpo
 import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
 import { ServerRecovery } from './serverRecovery';
 
-/** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), Markdown and text. */
+/** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), detection content
+ *  read as text (YARA, Suricata/Snort, KQL), Markdown and text. */
 export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', language: 'yaml' },
   { scheme: 'untitled', language: 'yaml' },
   { scheme: 'file', language: 'toml' },
   { scheme: 'file', pattern: '**/*.toml' },
+  { scheme: 'file', pattern: '**/*.{yar,yara,rules,kql}' },
   { scheme: 'file', language: 'markdown' },
   { scheme: 'file', language: 'plaintext' },
 ];

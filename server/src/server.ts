@@ -227,7 +227,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
-          { globPattern: '**/*.{yml,yaml,toml}' },
+          { globPattern: '**/*.{yml,yaml,toml,yar,yara,rules,kql}' },
           // Folder deletions arrive as one event for the folder.
           { globPattern: '**/*', kind: WatchKind.Delete },
         ],

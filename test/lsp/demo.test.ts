@@ -1,6 +1,7 @@
 // The demo workspace (demo/), opened file by file through the language server with the embedded
 // ATT&CK data and nothing configured: exactly its deliberate problems are reported, nothing else;
-// the coverage CLI counts its rules per format; its Markdown note gets hovers like any prose.
+// the coverage CLI counts its rules per format (detection content in other languages too, prose
+// not); its Markdown note gets hovers like any prose.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -44,17 +45,17 @@ describe('the demo workspace', () => {
   });
   after(() => client?.stop());
 
-  test('with nothing configured, the server reads the embedded ATT&CK v18.1 and indexes the 32 rules', async () => {
+  test('with nothing configured, the server reads the embedded ATT&CK v18.1 and indexes the 35 rules', async () => {
     const status = await client.request<CorpusStatus>('ttpLens/corpusStatusRequest', undefined);
     assert.equal(status.versionLabel, 'ATT&CK v18.1');
     assert.equal(status.from, 'the ATT&CK data embedded in TTP Lens');
-    assert.equal((await client.request<WorkspaceStatus>('ttpLens/workspaceStatus', undefined)).rules, 32);
+    assert.equal((await client.request<WorkspaceStatus>('ttpLens/workspaceStatus', undefined)).rules, 35);
   });
 
   test('every file: exactly the deliberate findings, at the text they are about, and nothing else', async () => {
     const found: Record<string, string[]> = {};
     for (const file of walk(DEMO)) {
-      if (!/\.(ya?ml|toml|md)$/.test(file)) continue;
+      if (!/\.(ya?ml|toml|md|yar|rules|kql)$/.test(file)) continue;
       const text = readFileSync(file, 'utf8');
       const uri = pathToFileURL(file).href;
       await client.open(uri, text, languageOf(file));
@@ -81,14 +82,15 @@ describe('the demo workspace', () => {
 });
 
 describe('the demo workspace in the coverage CLI', () => {
-  test('32 rules in five rule formats and the two deliberate non-live IDs', () => {
+  test('35 rules in six formats (YARA, Suricata and KQL read as text), not the Markdown note, and the two deliberate non-live IDs', () => {
     const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'coverage', DEMO, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, TTPLENS_STIX: '', TTPLENS_NO_CACHE: '1' } });
     assert.equal(result.status, 0, result.stderr);
-    const report = JSON.parse(result.stdout) as { attack: string; files: { format: string }[]; techniques: Record<string, { status: string }> };
+    const report = JSON.parse(result.stdout) as { attack: string; files: { file: string; format: string }[]; techniques: Record<string, { status: string }> };
     assert.equal(report.attack, 'ATT&CK v18.1');
     const formats: Record<string, number> = {};
     for (const file of report.files) formats[file.format] = (formats[file.format] ?? 0) + 1;
-    assert.deepEqual(formats, { sigma: 12, elastic: 5, xp: 5, sentinel: 5, splunk: 5 });
+    assert.deepEqual(formats, { sigma: 12, elastic: 5, xp: 5, sentinel: 5, splunk: 5, text: 3 });
+    assert.deepEqual(report.files.filter((f) => f.format === 'text').map((f) => path.extname(f.file)).sort(), ['.kql', '.rules', '.yar']);
     const notLive = Object.entries(report.techniques).filter(([, t]) => t.status !== 'live').map(([id, t]) => `${id} ${t.status}`).sort();
     assert.deepEqual(notLive, ['T1574.002 revoked', 'T1685 newer']);
   });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { parseSigma } from '../../server/src/formats/sigma';
+import { parseText } from '../../server/src/formats/text';
 import { ExcludeMatcher, excludeGlobs, listRuleFiles, MAX_RULE_BYTES, readRuleFile } from '../../server/src/workspace/files';
 import { indexFile } from '../../server/src/workspace/indexer';
 import { RuleIndex } from '../../server/src/workspace/ruleIndex';
@@ -126,6 +127,30 @@ describe('workspace service', () => {
     ws.documentClosed(uri);
     assert.equal(ws.stats.filesRead, readsAfterIndex + 1);
     assert.equal(ws.index.countFor('T1059.001'), 2, 'disk version back');
+  });
+
+  test('detection content in other languages (YARA, Suricata, KQL, ttpLens.formats.text globs) counts as rules; prose does not', async () => {
+    const root = workspace();
+    writeFileSync(path.join(root, 'rules', 'loader.yar'), 'rule X { meta: mitre_attack = "T1620" condition: true }\n');
+    writeFileSync(path.join(root, 'rules', 'dns.rules'), 'alert dns any any -> any 53 (msg:"x"; metadata: mitre_technique_id T1071.004; sid:1;)\n');
+    writeFileSync(path.join(root, 'rules', 'hunt.kql'), '// T1218.011\nDeviceProcessEvents | take 1\n');
+    writeFileSync(path.join(root, 'rules', 'hunt.txt'), 'T1105 hunting notes\n');
+    const logs: string[] = [];
+    const ws = new WorkspaceService({ log: (m) => logs.push(m), progress: async () => ({ report() {}, done() {} }) });
+    ws.configure([root], ['**/node_modules/**'], { text: ['**/hunts.yml'] });
+    writeFileSync(path.join(root, 'rules', 'hunts.yml'), 'queries:\n  - id: T1110\n');
+    await ws.indexAll();
+    const formats = Object.fromEntries([...ws.index.all()].map((r) => [path.basename(URI.parse(r.uri).fsPath), r.format]));
+    assert.deepEqual(formats, { 'a.yml': 'sigma', 'b.yaml': 'sigma', 'd.yml': 'sigma', 'loader.yar': 'text', 'dns.rules': 'text', 'hunt.kql': 'text', 'hunts.yml': 'text' });
+    for (const id of ['T1620', 'T1071.004', 'T1218.011', 'T1110']) assert.equal(ws.index.countFor(id), 1, id);
+    // An open note stays out of the index; an open YARA rule stays in it with its edit.
+    const note = pathToFileURL(path.join(root, 'rules', 'notes.md')).href;
+    const yara = pathToFileURL(path.join(root, 'rules', 'loader.yar')).href;
+    ws.documentChanged(parseText(note, 'See T1059.001'));
+    ws.documentChanged(parseText(yara, 'rule X { meta: mitre_attack = "T1055" condition: true }'));
+    assert.equal(ws.index.get(note), undefined);
+    assert.equal(ws.index.countFor('T1620'), 0);
+    assert.equal(ws.index.countFor('T1055'), 1);
   });
 
   test('a document opened before the folders are known is indexed by the first full index', async () => {

@@ -12,7 +12,7 @@ const FORMATS = ['text', 'markdown', 'json', 'csv', 'navigator'] as const;
 export const coverageCommand: CliCommand = {
   name: 'coverage',
   args: '<paths…>',
-  summary: 'The ATT&CK coverage of the rule files under these paths (Sigma, Splunk, Elastic, Sentinel, MaxPatrol SIEM): per tactic, with every gap',
+  summary: 'The ATT&CK coverage of the rule files under these paths (Sigma, Splunk, Elastic, Sentinel, MaxPatrol SIEM; YARA, Suricata and KQL as text): per tactic, with every gap',
   options: {
     ...CORPUS_OPTIONS,
     format: { type: 'string' },
@@ -32,7 +32,7 @@ Options:
                        csv: one row per technique; navigator: an ATT&CK Navigator layer (format 4.5)
   --gaps               text, markdown: only the gaps and parent-only sub-techniques
   --platform NAME      Only techniques of this ATT&CK platform (Windows, Linux, macOS, IaaS, …); repeatable
-  --rule-format NAME   Only rules of this format (sigma, splunk, elastic, sentinel, xp); repeatable
+  --rule-format NAME   Only rules of this format (sigma, splunk, elastic, sentinel, xp, text); repeatable
   --max-score N        navigator: rule counts at or above N get the darkest colour (default ${DEFAULT_MAX_SCORE})
 ${CORPUS_HELP}
 

@@ -36,7 +36,8 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
 }
 
 /** The rule format of a file, or 'text' for any other text (IDs in prose), or undefined for files
- *  that are neither (other YAML/TOML, such as CI configuration) when `rulesOnly` is set.
+ *  that are neither (other YAML/TOML, such as CI configuration, and prose) when `rulesOnly` is set;
+ *  then 'text' means detection content in another language (isDetectionText).
  *  `languageId` stands in for the extension of documents that have none (unsaved, untitled ones). */
 export function detectFormat(filePath: string, text: string, globs: FormatGlobs = {}, rulesOnly = false, languageId?: string): RuleFormat | undefined {
   for (const [format, list] of Object.entries(globs) as [RuleFormat, string[]][]) {
@@ -63,5 +64,16 @@ export function detectFormat(filePath: string, text: string, globs: FormatGlobs 
     if (/^\[\[rule\.threat\]\]|^\[rule\]/m.test(text)) return 'elastic';
     return rulesOnly ? undefined : 'text';
   }
-  return rulesOnly ? undefined : 'text';
+  return rulesOnly && !DETECTION_TEXT_EXTENSIONS.has(extension) ? undefined : 'text';
+}
+
+/** Detection content in languages without a parser of ours — YARA, Suricata/Snort, KQL queries —
+ *  whose ATT&CK IDs sit in metadata or comments: read as text, but counted as rules (coverage,
+ *  workspace index), unlike prose such as Markdown notes. */
+export const DETECTION_TEXT_EXTENSIONS: ReadonlySet<string> = new Set(['.yar', '.yara', '.rules', '.kql']);
+
+/** Whether a file read as text is a rule of its own (see DETECTION_TEXT_EXTENSIONS, or matched by
+ *  the user's `ttpLens.formats.text` globs) rather than prose that only mentions ATT&CK IDs. */
+export function isDetectionText(filePath: string, globs: FormatGlobs = {}): boolean {
+  return DETECTION_TEXT_EXTENSIONS.has(path.extname(filePath).toLowerCase()) || matchesAny(filePath, globs.text);
 }

@@ -3,9 +3,10 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import { DETECTION_TEXT_EXTENSIONS } from '../formats/detect';
 
 export const MAX_RULE_BYTES = 2 * 1024 * 1024;
-const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml']);
+const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml', ...DETECTION_TEXT_EXTENSIONS]);
 
 export type SkipReason = 'large' | 'binary' | 'unreadable';
 

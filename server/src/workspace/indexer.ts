@@ -15,7 +15,7 @@ export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail
 /** The RuleDocument of a rule file's text, or undefined when the text is no rule of a known format. */
 export function indexText(uri: string, filePath: string, text: string, globs: FormatGlobs = {}): RuleDocument | undefined {
   const format = detectFormat(filePath, text, globs, true);
-  if (!format || format === 'text') return undefined;
+  if (!format) return undefined;
   // Files over the strict parser's limit are read leniently by the parser too: the same reading
   // and the same note as when the file is opened.
   // The index keeps the rule, not the text it was read from (the scanner copies what it keeps).

@@ -3,7 +3,7 @@
 // while a document is open). No protocol code here: server.ts wires it to the connection.
 import { existsSync } from 'node:fs';
 import { fileUri, uriToPath } from '../uris';
-import type { FormatGlobs } from '../formats/detect';
+import { type FormatGlobs, isDetectionText } from '../formats/detect';
 import type { RuleDocument } from '../formats/model';
 import { ExcludeMatcher, isRuleCandidate, listRuleFiles } from './files';
 import { type FileOutcome, indexFile, indexFilesInBatches } from './indexer';
@@ -120,7 +120,7 @@ export class WorkspaceService {
   private applyOpenRule(rule: RuleDocument): void {
     if (!rule.uri.startsWith('file:') || !this.inWorkspace(uriToPath(rule.uri))) return;
     this.documentsParsed++;
-    if (rule.format === 'text') this.index.delete(rule.uri);
+    if (rule.format === 'text' && !isDetectionText(uriToPath(rule.uri), this.globs)) this.index.delete(rule.uri);
     else this.index.set(rule);
   }
 
