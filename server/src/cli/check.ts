@@ -2,102 +2,52 @@
 // the same reading of each file as the workspace index (features/diagnostics.ts on the same
 // RuleDocument) — as text, JSON, SARIF, JUnit or GitHub annotations; `--fix` applies the safe fixes.
 import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { DiagnosticsContext, FixData } from '../features/diagnostics';
+import type { DiagnosticsContext } from '../features/diagnostics';
 import { diagnose } from '../features/diagnostics';
-import { LogSourceContext } from '../features/logSourceContext';
 import type { FormatGlobs } from '../formats/detect';
 import { LineIndex } from '../formats/lineIndex';
-import { emptyRuleDocument, type RuleDocument } from '../formats/model';
-import { parseRule } from '../formats/parse';
-import { fileUri } from '../uris';
+import { emptyRuleDocument } from '../formats/model';
 import { excludeGlobs, readRuleFile } from '../workspace/files';
-import { indexText } from '../workspace/indexer';
-import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, openCorpus, realPath, ruleFilesUnder, UsageError } from './command';
-import { loadCheckConfig } from './checkConfig';
+import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, realPath, ruleFilesUnder, UsageError } from './command';
+import { type CheckedRule, checkConfigOf, checkContextOf, checkFile, type FileOutcome, type FileToCheck, findingOf, readRule } from './checkFiles';
 import { fixText, unifiedDiff, type FileFix } from './checkFix';
-import {
-  type CheckedFile,
-  type CheckFinding,
-  type CheckReport,
-  fails,
-  githubFormat,
-  jsonFormat,
-  junitFormat,
-  type Level,
-  LEVELS,
-  sarifFormat,
-  summaryLine,
-  textFormat,
-} from './checkFormats';
+import { type CheckReport, fails, githubFormat, jsonFormat, junitFormat, LEVELS, sarifFormat, summaryLine, textFormat } from './checkFormats';
+import { CheckWorker, ChunkClaims } from './checkWorker';
 import { t, tn } from '../l10n/l10n';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = [...LEVELS.filter((l) => l !== 'hint'), 'never'] as const;
-const LEVEL_OF: Record<DiagnosticSeverity, Level> = {
-  [DiagnosticSeverity.Error]: 'error',
-  [DiagnosticSeverity.Warning]: 'warning',
-  [DiagnosticSeverity.Information]: 'information',
-  [DiagnosticSeverity.Hint]: 'hint',
-};
 
-interface FileToCheck {
-  absolute: string;
-  /** Named on the command line: checked even when it is no rule (as the editor reads an open file). */
-  explicit: boolean;
-}
-
-interface CheckedRule {
-  file: CheckedFile;
-  absolute: string;
-  explicit: boolean;
-  rule: RuleDocument;
-}
-
-function displayPath(absolute: string): string {
-  // Most files are under the working directory: a prefix is cheaper than path.relative (a tenth of
-  // check's listing time on SigmaHQ).
-  const cwd = process.cwd();
-  if (absolute.startsWith(cwd) && absolute[cwd.length] === path.sep) return absolute.slice(cwd.length + 1).split(path.sep).join('/');
-  const relative = path.relative(cwd, absolute);
-  return (relative && !path.isAbsolute(relative) ? relative : absolute).split(path.sep).join('/');
-}
-
-function findingOf(diagnostic: Diagnostic, lines: LineIndex | undefined): CheckFinding {
-  const snippet = lines ? lines.text.slice(lines.offsetAt(diagnostic.range.start), lines.offsetAt(diagnostic.range.end)).slice(0, 200) : '';
-  return {
-    code: String(diagnostic.code),
-    severity: LEVEL_OF[diagnostic.severity ?? DiagnosticSeverity.Error],
-    message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
-    range: diagnostic.range,
-    fixable: (diagnostic.data as FixData | undefined)?.autoFix === true,
-    snippet,
+/** Reads and diagnoses every file, on two threads for large runs (checkWorker.ts), reporting in the
+ *  order of the list; files that are no rules (CI YAML…) under a folder are left out. */
+async function checkFiles(files: FileToCheck[], context: DiagnosticsContext, globs: FormatGlobs, worker: CheckWorker | undefined, claims: ChunkClaims): Promise<{ checked: CheckedRule[]; skipped: string[] }> {
+  const outcomes: FileOutcome[] = new Array(files.length);
+  const done = new Uint8Array(files.length);
+  const check = (i: number) => {
+    outcomes[i] = checkFile(files[i], context, globs);
+    done[i] = 1;
   };
-}
-
-/** A file's RuleDocument as the workspace index reads it; a file named on the command line that is no
- *  rule as the editor reads it when open (IDs in prose: only revoked and deprecated ones reported). */
-function readRule(uri: string, absolute: string, text: string, globs: FormatGlobs, explicit: boolean): RuleDocument | undefined {
-  return indexText(uri, absolute, text, globs) ?? (explicit ? parseRule(uri, text, globs) : undefined);
-}
-
-/** Reads and diagnoses every file; files that are no rules (CI YAML…) under a folder are left out. */
-function checkFiles(files: readonly FileToCheck[], context: DiagnosticsContext, globs: FormatGlobs): { checked: CheckedRule[]; skipped: string[] } {
+  for (let start = claims.next(); start !== undefined; start = claims.next()) {
+    for (let i = start; i < Math.min(start + ChunkClaims.CHUNK, files.length); i++) check(i);
+  }
+  let byWorker = 0;
+  if (worker) {
+    for (const [i, outcome] of await worker.finish()) {
+      outcomes[i] = outcome;
+      done[i] = 1;
+      byWorker++;
+    }
+  }
+  // How the work was shared, for the benchmark and the tests.
+  if (process.env.TTPLENS_CHECK_STATS) process.stderr.write(`ttp-lens: ${files.length} files, ${byWorker} checked by a worker thread\n`);
+  for (let i = 0; i < files.length; i++) if (!done[i]) check(i); // chunks a failed worker left
   const checked: CheckedRule[] = [];
   const skipped: string[] = [];
-  for (const { absolute, explicit } of files) {
-    const read = readRuleFile(absolute);
-    if ('skipped' in read) {
-      if (explicit && read.skipped === 'unreadable') throw new UsageError(`${absolute} cannot be read: ${read.detail}`);
-      skipped.push(`${displayPath(absolute)} (${read.skipped === 'large' ? 'over 2 MB' : read.skipped}: ${read.detail})`);
-      continue;
-    }
-    const rule = readRule(fileUri(absolute), absolute, read.text, globs, explicit);
-    if (!rule) continue;
-    const diagnostics = diagnose(rule, context);
-    const lines = diagnostics.length ? new LineIndex(read.text) : undefined;
-    checked.push({ absolute, explicit, rule, file: { path: displayPath(absolute), format: rule.format, findings: diagnostics.map((d) => findingOf(d, lines)) } });
+  for (const outcome of outcomes) {
+    if (!outcome) continue;
+    if ('unreadable' in outcome) throw new UsageError(outcome.unreadable);
+    if ('skipped' in outcome) skipped.push(outcome.skipped);
+    else checked.push(outcome.checked);
   }
   return { checked, skipped };
 }
@@ -110,16 +60,15 @@ function applyFixes(results: CheckedRule[], context: DiagnosticsContext, globs: 
     if (!result.file.findings.some((f) => f.fixable)) continue;
     const read = readRuleFile(result.absolute);
     if ('skipped' in read) continue;
-    const fix = fixText(result.rule.uri, read.text, result.rule.format, context);
+    const fix = fixText(result.uri, read.text, result.format, context);
     if (!fix) continue;
     fixed.push([result, fix]);
     if (dryRun) out(unifiedDiff(result.file.path, fix));
     else writeFileSync(result.absolute, fix.after);
     // What is left after the fix, read as the index reads the fixed text.
-    const rule = readRule(result.rule.uri, result.absolute, fix.after, globs, true) ?? emptyRuleDocument(result.rule.uri, result.rule.format);
+    const rule = readRule(result.uri, result.absolute, fix.after, globs, true) ?? emptyRuleDocument(result.uri, result.format);
     const diagnostics = diagnose(rule, context);
     const lines = new LineIndex(fix.after);
-    result.rule = rule;
     result.file.findings = diagnostics.map((d) => findingOf(d, lines));
   }
   const total = fixed.reduce((sum, [, fix]) => sum + fix.fixes.length, 0);
@@ -186,21 +135,22 @@ Examples:
     const format = oneOf(values, 'format', FORMATS, 'text');
     const failOn = oneOf(values, 'fail-on', FAIL_ON, 'error');
     if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix');
-    const config = loadCheckConfig(values.config as string | undefined, (values.severity as string[] | undefined) ?? []);
+    const config = checkConfigOf(values);
     const { settings } = config;
     const explicit = new Set(args.map((arg) => realPath(arg)));
     const files = ruleFilesUnder(args, excludeGlobs(config.filesExclude, settings.exclude)).map((absolute) => ({ absolute, explicit: explicit.has(absolute) }));
-    const corpus = await openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir });
-    const logSources = new LogSourceContext(settings.logSourceMap, settings.coverage.strictSubtechniques);
-    const context: DiagnosticsContext = { corpus, settings, ruleComponents: logSources.ruleComponents, observability: logSources.observability(corpus) };
-    const { checked, skipped } = checkFiles(files, context, settings.formats);
+    // The worker starts before the corpus is read here: it reads its own meanwhile.
+    const claims = new ChunkClaims(files.length);
+    const worker = CheckWorker.start(files, values, claims);
+    const context = await checkContextOf(values, config);
+    const { checked, skipped } = await checkFiles(files, context, settings.formats, worker, claims);
     if (skipped.length) process.stderr.write(`ttp-lens: not checked (${skipped.length}): ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}\n`);
 
     const machine = format === 'json' || format === 'sarif' || format === 'junit';
     const out = (text: string) => process.stdout.write(text);
     if (values.fix) applyFixes(checked, context, settings.formats, values['dry-run'] === true, out, (text) => (machine || values['dry-run'] ? process.stderr : process.stdout).write(text));
 
-    const report: CheckReport = { attack: corpus.versionLabel, root: process.cwd(), files: checked.map((c) => c.file), failOn, millis: performance.now() - started };
+    const report: CheckReport = { attack: context.corpus!.versionLabel, root: process.cwd(), files: checked.map((c) => c.file), failOn, millis: performance.now() - started };
     if (values['dry-run']) process.stderr.write(`${summaryLine(report)}\n`);
     else if (format === 'text') out(textFormat(report, colorWanted()));
     else if (format === 'json') out(jsonFormat(report));
