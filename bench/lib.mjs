@@ -11,6 +11,10 @@ export const require = createRequire(import.meta.url);
 /** Compiled TypeScript (tsc → out/), for in-process measurements of the modules. */
 export const out = (module) => require(path.join(ROOT, 'out', module));
 
+/** The environment the client starts the language server with (server/src/serverEnv.ts): the
+ *  benchmark measures the server as users run it. */
+export const serverEnv = () => out('server/src/serverEnv.js').SERVER_ENV;
+
 export function requireShared(relative) {
   if (!SHARED) throw new Error('bench: the shared material (ATT&CK bundles, SigmaHQ rules) was not found: set TTPLENS_SHARED or put it at ../shared');
   return path.join(SHARED, relative);
