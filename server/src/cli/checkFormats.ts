@@ -10,7 +10,7 @@ import packageJson from '../../../package.json';
 import { CODE_DESCRIPTIONS, codeAnchor } from '../features/diagnosticCodes';
 import type { RuleFormat } from '../formats/model';
 import { DIAGNOSTIC_DEFAULTS, type DiagnosticCode } from '../settings';
-import { locale, t, tn } from '../l10n/l10n';
+import { formatCount, t, tn } from '../l10n/l10n';
 
 export type Level = 'error' | 'warning' | 'information' | 'hint';
 export const LEVELS: readonly Level[] = ['error', 'warning', 'information', 'hint'];
@@ -81,7 +81,7 @@ export function totals(report: CheckReport): Totals {
   return { files: report.files.length, filesWithFindings, findings, fixable, byLevel };
 }
 
-const count = (n: number, singular: string, plural = `${singular}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
+const count = (n: number, singular: string, plural = `${singular}s`) => `${formatCount(n, 'en')} ${n === 1 ? singular : plural}`;
 
 /** Control characters (rule text is quoted in messages) shown as escapes, never sent to a terminal. */
 function printable(text: string, keepLines = false): string {
@@ -104,7 +104,7 @@ export function summaryLine(report: CheckReport): string {
   if (!sums.findings) return t('No findings in {0} ({1}, {2}).', files, report.attack, seconds);
   const levels = LEVELS.filter((l) => sums.byLevel[l]).map((l) => LEVEL_COUNT[l](sums.byLevel[l]));
   const fixable = sums.fixable ? `; ${tn(sums.fixable, '{0} fixable with --fix', '{0} fixable with --fix')}` : '';
-  return t('{0} ({1}) in {2} of {3}{4} ({5}, {6}).', tn(sums.findings, '{0} finding', '{0} findings'), levels.join(', '), sums.filesWithFindings.toLocaleString(locale() === 'ru' ? 'ru-RU' : 'en-US'), files, fixable, report.attack, seconds);
+  return t('{0} ({1}) in {2} of {3}{4} ({5}, {6}).', tn(sums.findings, '{0} finding', '{0} findings'), levels.join(', '), formatCount(sums.filesWithFindings), files, fixable, report.attack, seconds);
 }
 
 const COLOR: Record<Level, string> = { error: '31', warning: '33', information: '36', hint: '2' };

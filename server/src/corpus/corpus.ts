@@ -6,6 +6,7 @@ import { type AttackObject, type CorpusData, OBJECT_KIND_LABEL, type ObjectKind,
 import { isLaterThanLoaded, LATER_PREFIXES, laterTactic, NEW_PARENT_SUBTECHNIQUES, newerCeiling, SUBTECHNIQUE_MARGIN } from './releaseFacts';
 import { NameSearch, type SearchOptions, type SearchResult } from './search';
 import { t, translated } from '../l10n/l10n';
+import { byCodeUnits } from '../order';
 
 export type MissingIdVerdict =
   /** Plausible for a newer ATT&CK release than the one loaded; `reason` says why (a clause). */
@@ -196,7 +197,7 @@ export class Corpus {
         }
       }
     }
-    return [...result.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...result.values()].sort((a, b) => byCodeUnits(a.id, b.id));
   }
 
   /** The live object a revoked one was replaced by, following chains; undefined when there is none
@@ -235,7 +236,7 @@ export class Corpus {
       }
     };
     walk(object.index);
-    return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...found.values()].sort((a, b) => byCodeUnits(a.id, b.id));
   }
 
   /** The versions of the loaded bundles ("18.1"). */

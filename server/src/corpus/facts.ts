@@ -4,6 +4,7 @@ import { attackUrl } from './ids';
 import type { Corpus } from './corpus';
 import type { AttackObject, LogSourceRef, ObjectKind } from './model';
 import { t, tn } from '../l10n/l10n';
+import { byCodeUnits, byText } from '../order';
 
 export interface ObjectRef {
   id: string;
@@ -75,7 +76,7 @@ export function firstParagraph(markdown: string): string {
   return '';
 }
 
-const byId = (a: ObjectRef, b: ObjectRef) => a.id.localeCompare(b.id);
+const byId = (a: ObjectRef, b: ObjectRef) => byCodeUnits(a.id, b.id);
 
 /** Facts depend on the corpus only, so each object's are built once per corpus (hovers repeat). */
 const factsCache = new WeakMap<Corpus, Map<number, ObjectFacts>>();
@@ -200,7 +201,7 @@ function addTechniqueFacts(corpus: Corpus, technique: AttackObject, facts: Objec
       if (!strategy.analytics.has(observation.analytic.index)) strategy.analytics.set(observation.analytic.index, analyticFacts(corpus, observation.analytic));
     }
   }
-  facts.observedBy = [...components.values()].sort((a, b) => a.component.label.localeCompare(b.component.label));
+  facts.observedBy = [...components.values()].sort((a, b) => byText(a.component.label, b.component.label));
   if (strategies.size) {
     facts.detectionStrategies = [...strategies.values()].map((s) => ({ strategy: s.strategy, analytics: [...s.analytics.values()] }));
   }

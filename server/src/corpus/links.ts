@@ -2,6 +2,7 @@
 // lookups by ID until the first hover or diagnostic asks for more).
 import { parseAttackId } from './ids';
 import type { AttackObject, CorpusData, Relation } from './model';
+import { byCodeUnits } from '../order';
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -48,7 +49,7 @@ export function buildLinks(data: CorpusData): Links {
   }
   const { relations } = data;
   for (const [source, target] of relations.subtechniqueOf) pushTo(links.children, target, data.objects[source]);
-  for (const list of links.children.values()) list.sort((a, b) => a.id.localeCompare(b.id));
+  for (const list of links.children.values()) list.sort((a, b) => byCodeUnits(a.id, b.id));
   for (const r of relations.mitigates) {
     pushTo(links.mitigationsOf, r[1], r);
     pushTo(links.mitigatedBy, r[0], r);

@@ -4,6 +4,7 @@ import fuzzysort from 'fuzzysort';
 
 type Prepared = Fuzzysort.Prepared;
 import type { AttackObject, ObjectKind } from './model';
+import { byCodeUnits } from '../order';
 
 export interface SearchOptions {
   kinds?: readonly ObjectKind[];
@@ -115,7 +116,7 @@ export class NameSearch {
       }
     }
     return results
-      .sort((a, b) => b.score - a.score || KIND_RANK[a.object.kind] - KIND_RANK[b.object.kind] || a.object.name.length - b.object.name.length || a.object.id.localeCompare(b.object.id))
+      .sort((a, b) => b.score - a.score || KIND_RANK[a.object.kind] - KIND_RANK[b.object.kind] || a.object.name.length - b.object.name.length || byCodeUnits(a.object.id, b.object.id))
       .slice(0, limit);
   }
 

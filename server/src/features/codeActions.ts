@@ -8,7 +8,7 @@ import { type CodeAction, CodeActionKind, type Diagnostic, type Range, type Text
 import type { RuleDocument } from '../formats/model';
 import type { LineIndex } from '../formats/lineIndex';
 import { autoFixesOf, DIAGNOSTIC_SOURCE, fixableCounts, type FixData } from './diagnostics';
-import { later, locale, t, translated } from '../l10n/l10n';
+import { formatCount, later, t, translated } from '../l10n/l10n';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ttpLens`;
 
@@ -76,7 +76,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const code of new Set(input.contextDiagnostics.map((d) => String(d.code)))) {
       const count = counts.get(code) ?? 0;
       if (!CODE_LABEL[code] || count < 2) continue;
-      const action: CodeAction = { title: t('Fix all {0} in this file ({1})', translated(CODE_LABEL[code]), count.toLocaleString(locale() === 'ru' ? 'ru-RU' : 'en-US')), kind: CodeActionKind.QuickFix, diagnostics: input.contextDiagnostics.filter((d) => String(d.code) === code) };
+      const action: CodeAction = { title: t('Fix all {0} in this file ({1})', translated(CODE_LABEL[code]), formatCount(count)), kind: CodeActionKind.QuickFix, diagnostics: input.contextDiagnostics.filter((d) => String(d.code) === code) };
       if (withEdit(action, input, code)) actions.push(action);
     }
   }

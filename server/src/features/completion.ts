@@ -14,6 +14,7 @@ import { tacticNameFor } from './writtenForm';
 import type { OverlayTexts } from '../corpus/overlay';
 import { t } from '../l10n/l10n';
 import { localName, searchWithOverlay } from './localized';
+import { byCodeUnits } from '../order';
 
 const LIMIT = 150;
 /** Characters of a name shown beside the label before it is cut with "…". */
@@ -118,7 +119,7 @@ export function complete(input: CompletionInput): CompletionList | null {
 
 /** IDs by prefix when an ID is being typed, else names (fuzzy, word prefix, acronym). */
 function candidatesFor(corpus: Corpus, typed: string, kinds: readonly ObjectKind[], overlay?: OverlayTexts): AttackObject[] {
-  if (!typed) return corpus.objects.filter((o) => kinds.includes(o.kind) && live(o) && o.id && !o.isSubtechnique).sort((a, b) => a.id.localeCompare(b.id)).slice(0, LIMIT);
+  if (!typed) return corpus.objects.filter((o) => kinds.includes(o.kind) && live(o) && o.id && !o.isSubtechnique).sort((a, b) => byCodeUnits(a.id, b.id)).slice(0, LIMIT);
   return searchWithOverlay(corpus, overlay, typed, { kinds: [...kinds], limit: LIMIT });
 }
 

@@ -10,7 +10,7 @@ import { type Settings, severityOf, type SeveritySetting } from '../settings';
 import { checkReference, type Finding } from './referenceChecks';
 import { checkDuplicates, checkFiledTactics, checkObservable, checkTacticTags, type ObservabilityCheck, type RuleComponents } from './ruleChecks';
 import { checkTarget, type TargetFor } from './targetChecks';
-import { t } from '../l10n/l10n';
+import { formatCount, t } from '../l10n/l10n';
 
 export const DIAGNOSTIC_SOURCE = 'TTP Lens';
 /** Findings one document publishes at most (plus the one that says the rest were left out). */
@@ -287,7 +287,7 @@ function capped(findings: Finding[], severities: (DiagnosticSeverity | undefined
       firstKey = value;
     }
   }
-  const n = (value: number) => value.toLocaleString('en-US');
+  const n = (value: number) => formatCount(value, 'en');
   const listed = [...counts].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${n(count)} ${code}`).join(', ');
   diagnostics.push({
     range: findings[first].range,

@@ -9,6 +9,7 @@ import type { DiagnosticCode } from '../settings';
 import { findTactic, tacticKey } from './resolve';
 import { writtenFormFor } from './writtenForm';
 import { t, translated } from '../l10n/l10n';
+import { byCodeUnits } from '../order';
 
 export interface Finding {
   code: DiagnosticCode;
@@ -44,7 +45,7 @@ export function suggestIds(corpus: Corpus, reference: AttackReference): AttackOb
     const number = candidate ? candidate.number + (candidate.sub ?? 0) / 1000 : 0;
     scored.push([d, Math.abs(number - wanted), object]);
   }
-  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].id.localeCompare(b[2].id));
+  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || byCodeUnits(a[2].id, b[2].id));
   const closest = scored.filter(([d]) => d <= Math.max(2, scored[0]?.[0] ?? 0));
   const suggestions = closest.slice(0, 3).map(([, , object]) => object);
   if (reference.name?.text) {

@@ -12,6 +12,7 @@ import type { RuleIndex } from '../workspace/ruleIndex';
 import { escapeMarkdown } from './objectMarkdown';
 import { t, tn } from '../l10n/l10n';
 import { ruleName } from '../workspace/ruleNames';
+import { formatCount } from '../l10n/l10n';
 
 const SHOWN = 3;
 
@@ -35,7 +36,7 @@ function ruleList(rules: RuleDocument[], id?: string): string {
 function byFormat(rules: readonly RuleDocument[]): string {
   return Object.entries(formatCounts(rules))
     .sort((a, b) => b[1] - a[1])
-    .map(([format, n]) => `${format} ${n.toLocaleString('en-US')}`)
+    .map(([format, n]) => `${format} ${formatCount(n, 'en')}`)
     .join(', ');
 }
 

@@ -6,7 +6,7 @@ import { LineIndex } from './lineIndex';
 import type { AttackReference, InsertionPoint, RuleDocument } from './model';
 import { readYamlLeniently } from './yamlLenient';
 import { scalarText, seqScalars, yamlProblems } from './yamlUtil';
-import { t, translated } from '../l10n/l10n';
+import { formatCount, t, translated } from '../l10n/l10n';
 
 export interface ParsedYaml {
   root: YAMLMap | undefined;
@@ -114,7 +114,7 @@ export function lenientMessage(parserMessage: string): string {
 export function notCheckedProblem(text: string, lines: LineIndex, refusal: 'size' | 'depth'): RuleDocument['problems'][number] {
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(lines.lineText(0).length, 200) } };
   if (refusal === 'depth') {
-    return { message: t('This file is not valid YAML: the document nests collections more than {0} levels deep, too deeply to read; TTP Lens read its ATT&CK references with its fast reader.', STRICT_DEPTH_LIMIT.toLocaleString('en-US')), range, severity: 'error' };
+    return { message: t('This file is not valid YAML: the document nests collections more than {0} levels deep, too deeply to read; TTP Lens read its ATT&CK references with its fast reader.', formatCount(STRICT_DEPTH_LIMIT, 'en')), range, severity: 'error' };
   }
   const megabytes = (Buffer.byteLength(text) / 1048576).toFixed(1);
   return { message: t('This file is {0} MB: TTP Lens read its ATT&CK references with its fast reader and did not check its YAML syntax (it does for files up to {1} KB).', megabytes, STRICT_PARSE_LIMIT / 1024), range, severity: 'information' };

@@ -13,7 +13,6 @@ const TABLES: Record<Locale, Readonly<Record<string, string>>> = { en: {}, ru };
 
 let current: Locale = 'en';
 let table: Readonly<Record<string, string>> = TABLES.en;
-let pluralRules = new Intl.PluralRules('en');
 
 /** "ru", "ru-RU", "ru_RU.UTF-8" → ru; anything else → en. */
 export function toLocale(raw: string | undefined | null): Locale {
@@ -24,7 +23,6 @@ export function toLocale(raw: string | undefined | null): Locale {
 export function setLocale(locale: Locale): void {
   current = locale;
   table = TABLES[locale];
-  pluralRules = new Intl.PluralRules(locale);
 }
 
 export function locale(): Locale {
@@ -44,12 +42,30 @@ export function t(message: string, ...args: unknown[]): string {
  *  language's forms (Russian: one|few|many) separated by "|"; {0} is the count. */
 export function tn(count: number, one: string, other: string, ...args: unknown[]): string {
   const translated = table[other];
-  const number = count.toLocaleString(current === 'ru' ? 'ru-RU' : 'en-US');
+  const number = formatCount(count);
   if (!translated) return format(count === 1 ? one : other, [number, ...args]);
   const forms = translated.split('|');
-  const category = pluralRules.select(count);
-  const index = current === 'ru' ? (category === 'one' ? 0 : category === 'few' ? 1 : 2) : category === 'one' ? 0 : 1;
-  return format(forms[Math.min(index, forms.length - 1)], [number, ...args]);
+  return format(forms[Math.min(pluralForm(count), forms.length - 1)], [number, ...args]);
+}
+
+// Numbers and plurals are written by hand, not with toLocaleString and Intl.PluralRules: the server
+// writes a few counts, and ICU's data would cost it ~9 MB of resident memory (see order.ts).
+
+/** 3141 → "3,141" in English, "3 141" (a no-break space) in Russian, as toLocaleString writes them. */
+export function formatCount(count: number, language: Locale = current): string {
+  if (!Number.isInteger(count) || Math.abs(count) < 1000) return String(count);
+  return String(count).replace(/\B(?=(\d{3})+$)/g, language === 'ru' ? '\u00a0' : ',');
+}
+
+/** The index of the plural form for a count: English one|other; Russian one|few|many (CLDR's
+ *  integer rules: 1, 21, 101…; 2–4, 22–24…; the rest). */
+function pluralForm(count: number): number {
+  if (current !== 'ru') return count === 1 ? 0 : 1;
+  const n = Math.abs(count);
+  const [ten, hundred] = [n % 10, n % 100];
+  if (ten === 1 && hundred !== 11) return 0;
+  if (ten >= 2 && ten <= 4 && (hundred < 12 || hundred > 14)) return 1;
+  return 2;
 }
 
 /** The other language's table, for tests that check every message has its translation. */

@@ -3,6 +3,7 @@
 import type { ObjectKind } from '../corpus/model';
 import type { ReleaseDiff, ReleaseSummaryRow } from './releaseDiff';
 import { CHANGE_KIND_LABEL, CHANGE_KINDS, type ChangeCounts, type ReferenceChange, type RuleChanges } from './ruleChanges';
+import { formatCount } from '../l10n/l10n';
 
 export interface DiffReportInput {
   diff: ReleaseDiff;
@@ -16,8 +17,8 @@ export interface DiffReportInput {
   link?: (uri: string, line: number) => string;
 }
 
-/** 3141 → "3,141" (toLocaleString costs milliseconds per call). */
-const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** 3141 → "3,141" (toLocaleString costs milliseconds per call, and ICU's memory). */
+const thousands = (n: number) => formatCount(n, 'en');
 const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 const total = (counts: ChangeCounts) => Object.values(counts).reduce((sum, c) => sum + (c?.references ?? 0), 0);
 const idList = (ids: readonly string[], max = 12) => ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length})` : '');

@@ -9,6 +9,7 @@ import type { AttackObject } from '../corpus/model';
 import type { RuleDocument } from '../formats/model';
 import type { ComponentIndex, RuleComponentsOf } from './componentIndex';
 import { type CoverageModel, ruleFilter, type TechniqueCoverage } from './coverageModel';
+import { byText } from '../order';
 
 export interface Detection {
   rule: RuleDocument;
@@ -51,7 +52,7 @@ export function componentCoverage(
   const claimedBy = claimants(entry);
   return corpus
     .componentsObserving(technique)
-    .sort((a, b) => corpus.label(a).localeCompare(corpus.label(b)))
+    .sort((a, b) => byText(corpus.label(a), corpus.label(b)))
     .map((component) => {
       const reading = components.rulesReading(component.name, componentsOf).filter((rule) => accepts(rule) && onTechniquePlatforms(technique, componentsOf(rule)?.platforms));
       const detections = reading.filter((rule) => claimedBy.has(rule.uri)).map((rule) => ({ rule, claims: claimedBy.get(rule.uri)! }));

@@ -7,8 +7,9 @@ import type { RuleDocument } from '../formats/model';
 import type { CoverageCounts } from '../protocol';
 import { type CoverageModel, formatCounts, parentLevelRules, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import { type RuleIndex, techniqueReferences } from './ruleIndex';
-import { later, t, tn, translated } from '../l10n/l10n';
+import { formatCount, later, t, tn, translated } from '../l10n/l10n';
 import { ruleName } from './ruleNames';
+import { byCodeUnits, byText } from '../order';
 
 export interface OrphanReference {
   id: string;
@@ -51,7 +52,7 @@ export function countsText(counts: CoverageCounts): string {
 const COUNTING = later('A technique counts when a rule claims it or one of its sub-techniques ("via sub-techniques"); a sub-technique counts only when a rule claims it — one whose parent alone is claimed is "parent-only", shown but not counted.');
 
 function formatLine(rules: readonly RuleDocument[]): string {
-  return Object.entries(formatCounts(rules)).sort((a, b) => b[1] - a[1]).map(([format, n]) => `${format} ${n.toLocaleString('en-US')}`).join(', ');
+  return Object.entries(formatCounts(rules)).sort((a, b) => b[1] - a[1]).map(([format, n]) => `${format} ${formatCount(n, 'en')}`).join(', ');
 }
 
 function ruleCountNote(entry: TechniqueCoverage): string {
@@ -154,7 +155,7 @@ function statusOf(corpus: Corpus, id: string): string {
  *  and every other one a rule references — its name, status, state and the files claiming it. */
 export function coverageJson(model: CoverageModel, index: RuleIndex, displayPath: (uri: string) => string): unknown {
   const { corpus } = model;
-  const rules = [...index.all()].sort((a, b) => displayPath(a.uri).localeCompare(displayPath(b.uri)));
+  const rules = [...index.all()].sort((a, b) => byText(displayPath(a.uri), displayPath(b.uri)));
   const techniques: Record<string, unknown> = {};
   const filesOf = (claims: readonly RuleDocument[]) => claims.map((r) => displayPath(r.uri)).sort();
   for (const id of [...new Set([...model.byId.keys(), ...index.techniqueIds()])].sort()) {
@@ -205,7 +206,7 @@ export function coverageCsv(model: CoverageModel): string {
   const { corpus } = model;
   const header = ['id', 'name', 'parent', 'tactics', 'platforms', 'state', 'rules', 'related_rules', 'formats'];
   const rows = [...model.byId.values()]
-    .sort((a, b) => a.technique.id.localeCompare(b.technique.id))
+    .sort((a, b) => byCodeUnits(a.technique.id, b.technique.id))
     .map((entry) => {
       const related = entry.technique.isSubtechnique ? parentLevelRules(entry) : subtechniqueOnlyRules(entry);
       const tactics = (entry.technique.tactics ?? []).map((s) => corpus.tacticsNamed(s)[0]?.name ?? s).join('; ');

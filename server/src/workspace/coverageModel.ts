@@ -12,6 +12,7 @@ import type { AttackObject } from '../corpus/model';
 import type { RuleDocument } from '../formats/model';
 import type { CoverageCounts, CoverageFilter, CoverageState } from '../protocol';
 import type { RuleIndex } from './ruleIndex';
+import { byCodeUnits } from '../order';
 
 export interface TechniqueCoverage {
   technique: AttackObject;
@@ -126,7 +127,7 @@ export function buildCoverageModel(corpus: Corpus, index: RuleIndex, filter: Cov
     byId.set(technique.id, entry);
     topLevel.push(entry);
   }
-  topLevel.sort((a, b) => a.technique.id.localeCompare(b.technique.id));
+  topLevel.sort((a, b) => byCodeUnits(a.technique.id, b.technique.id));
 
   const counts = emptyCounts();
   const tactics = corpus.tactics().map((tactic): TacticCoverage => {

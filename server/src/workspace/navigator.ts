@@ -5,6 +5,7 @@
 import type { CoverageState } from '../protocol';
 import { type CoverageModel, formatCounts, subtechniqueOnlyRules, type TechniqueCoverage } from './coverageModel';
 import { ruleName } from './ruleNames';
+import { byCodeUnits } from '../order';
 
 const COMMENT_TITLES = 10;
 export const DEFAULT_MAX_SCORE = 10;
@@ -78,7 +79,7 @@ function entryOf(item: TechniqueCoverage, maxScore: number): NavigatorTechnique 
 export function navigatorLayer(model: CoverageModel, options: NavigatorOptions = {}): Record<string, unknown> {
   const maxScore = Math.max(1, Math.floor(options.maxScore ?? DEFAULT_MAX_SCORE));
   const now = options.now ?? new Date();
-  const techniques = [...model.byId.values()].map((item) => entryOf(item, maxScore)).sort((a, b) => a.techniqueID.localeCompare(b.techniqueID));
+  const techniques = [...model.byId.values()].map((item) => entryOf(item, maxScore)).sort((a, b) => byCodeUnits(a.techniqueID, b.techniqueID));
   const { corpus, counts, filter } = model;
   const bundle = corpus.data.bundles[0];
   const t = counts.techniques;

@@ -2,6 +2,7 @@
 // kept current per file: setting or deleting one rule touches only that rule's entries.
 import { parseAttackId } from '../corpus/ids';
 import type { AttackReference, RuleDocument } from '../formats/model';
+import { byText } from '../order';
 
 export interface IndexChange {
   uri: string;
@@ -145,5 +146,5 @@ function kindOfId(id: string): string {
 }
 
 function byTitle(a: RuleDocument, b: RuleDocument): number {
-  return (a.identity.title ?? a.uri).localeCompare(b.identity.title ?? b.uri);
+  return byText(a.identity.title ?? a.uri, b.identity.title ?? b.uri);
 }
