@@ -7,9 +7,23 @@ export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Names and titles as a reader looks them up: case-insensitive, then by case. */
+/** Names and titles as a reader looks them up: case-insensitive, then by case. Compared in place
+ *  (no lower-cased copies: sorting thousands of rule titles calls this ~40,000 times). */
 export function byText(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : byCodeUnits(a, b);
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const lowerX = lowerCode(x);
+      const lowerY = lowerCode(y);
+      if (lowerX !== lowerY) return lowerX - lowerY;
+    }
+  }
+  return a.length - b.length || byCodeUnits(a, b);
+}
+
+function lowerCode(code: number): number {
+  if (code >= 65 && code <= 90) return code + 32;
+  return code < 128 ? code : String.fromCharCode(code).toLowerCase().charCodeAt(0);
 }

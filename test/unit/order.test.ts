@@ -16,8 +16,12 @@ describe('orders and numbers without ICU', () => {
     assert.deepEqual([...ids].sort(byCodeUnits), [...ids].sort((a, b) => a.localeCompare(b)));
   });
 
-  test('names: case-insensitive first', () => {
-    assert.deepEqual(['WMI Creation', 'Windows Registry', 'web shell', 'Active Directory'].sort(byText), ['Active Directory', 'web shell', 'Windows Registry', 'WMI Creation']);
+  test('names: case-insensitive first, then by case (Cyrillic too)', () => {
+    assert.deepEqual(['WMI Creation', 'Windows Registry', 'web shell', 'Active Directory', 'Web shell', 'Windows'].sort(byText), ['Active Directory', 'Web shell', 'web shell', 'Windows', 'Windows Registry', 'WMI Creation']);
+    assert.deepEqual(['Сценарий', 'база', 'Атака', 'сценарий'].sort(byText), ['Атака', 'база', 'Сценарий', 'сценарий']);
+    const lowerFirst = (a: string, b: string) => { const x = a.toLowerCase(), y = b.toLowerCase(); return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0; };
+    const titles = ['Suspicious PowerShell', 'suspicious Powershell', 'Suspicious_Run', 'Suspicious-Run', 'SUSPICIOUS', 'sus', 'Süß', 'Zeta', 'alpha 2', 'Alpha 10'];
+    assert.deepEqual([...titles].sort(byText), [...titles].sort(lowerFirst));
   });
 
   test('counts are written as toLocaleString writes them, in English and Russian', () => {
