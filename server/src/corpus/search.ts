@@ -26,6 +26,8 @@ interface Entry {
   name: Prepared;
   alias: Prepared | undefined;
   acronym: Prepared | undefined;
+  /** Lower-cased name, aliases and acronym, for the word-prefix tier (worked out once, not per hit). */
+  lower: { name: string; alias: string; acronym: string };
 }
 
 /** Among equal scores, what a detection engineer most likely means comes first. */
@@ -62,11 +64,13 @@ export class NameSearch {
       .filter((o) => o.kind !== 'analytic') // analytics are named "Analytic 1357": found by ID only
       .map((object) => {
         const acronym = acronymOf(object.name);
+        const aliases = object.aliases?.length ? object.aliases.join(' · ') : '';
         return {
           object,
           name: fuzzysort.prepare(object.name),
-          alias: object.aliases?.length ? fuzzysort.prepare(object.aliases.join(' · ')) : undefined,
+          alias: aliases ? fuzzysort.prepare(aliases) : undefined,
           acronym: acronym ? fuzzysort.prepare(acronym) : undefined,
+          lower: { name: object.name.toLowerCase(), alias: aliases.toLowerCase(), acronym },
         };
       });
     this.byId = objects.filter((o) => o.id).slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -108,8 +112,7 @@ export class NameSearch {
         if (aliasHit.score > score) [score, matchedOn] = [aliasHit.score * 0.95, 'alias'];
         // Two tiers: a query that starts a word of the name (or alias, or is the acronym's start)
         // ranks above every fuzzy match, whatever fuzzysort's score: "powers" → PowerShell first.
-        const text = matchedOn === 'name' ? entry.object.name : matchedOn === 'alias' ? (entry.object.aliases ?? []).join(' · ') : acronymOf(entry.object.name);
-        score = wordPrefix(text, lowered) ? 0.5 + score * 0.48 : score * 0.48;
+        score = wordPrefix(entry.lower[matchedOn], lowered) ? 0.5 + score * 0.48 : score * 0.48;
         if (entry.object.revoked || entry.object.deprecated) score *= 0.5;
         results.push({ object: entry.object, score, matchedOn });
         seen.add(entry.object.index);
@@ -132,8 +135,8 @@ export class NameSearch {
   }
 }
 
-function wordPrefix(name: string, lowered: string): boolean {
-  const lower = name.toLowerCase();
+/** Whether `lowered` starts a word of `lower` (both lower-cased). */
+function wordPrefix(lower: string, lowered: string): boolean {
   if (lower.startsWith(lowered)) return true;
   for (let i = lower.indexOf(lowered); i > 0; i = lower.indexOf(lowered, i + 1)) {
     if (!/[a-z0-9]/.test(lower[i - 1])) return true;
