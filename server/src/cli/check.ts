@@ -139,10 +139,11 @@ Examples:
     const { settings } = config;
     const explicit = new Set(args.map((arg) => realPath(arg)));
     const files = ruleFilesUnder(args, excludeGlobs(config.filesExclude, settings.exclude)).map((absolute) => ({ absolute, explicit: explicit.has(absolute) }));
-    // The worker starts before the corpus is read here: it reads its own meanwhile.
+    const context = await checkContextOf(values, config);
+    // The worker starts once the corpus is ready here, so it reads the cache this load wrote instead
+    // of building the corpus a second time; it claims the chunks the main thread has not reached.
     const claims = new ChunkClaims(files.length);
     const worker = CheckWorker.start(files, values, claims);
-    const context = await checkContextOf(values, config);
     const { checked, skipped } = await checkFiles(files, context, settings.formats, worker, claims);
     if (skipped.length) process.stderr.write(`ttp-lens: not checked (${skipped.length}): ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}\n`);
 

@@ -14,6 +14,7 @@
 // and inode, and the cache ships together with its bundles. Its content hashes are verified off the
 // start-up path like any other.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashBytes, hashFile } from './bundleFile';
@@ -154,7 +155,8 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   const payload = `${structure}\n${texts}`;
   const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')) };
   mkdirSync(path.dirname(cacheFile), { recursive: true });
-  const temp = `${cacheFile}.${process.pid}.tmp`;
+  // Threads of one process (check's worker) share its pid: the thread id keeps their temp files apart.
+  const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
   writeFileSync(temp, `${JSON.stringify(header)}\n${payload}`, 'latin1');
   renameSync(temp, cacheFile);
 }

@@ -73,7 +73,7 @@ export class NameSearch {
           lower: { name: object.name.toLowerCase(), alias: aliases.toLowerCase(), acronym },
         };
       });
-    this.byId = objects.filter((o) => o.id).slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.byId = objects.filter((o) => o.id).sort((a, b) => byCodeUnits(a.id, b.id));
   }
 
   find(query: string, options: SearchOptions = {}): SearchResult[] {

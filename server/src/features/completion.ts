@@ -113,7 +113,7 @@ export function complete(input: CompletionInput): CompletionList | null {
       elasticCandidates(corpus, context, overlay).forEach((object, rank) => add(object, object.id, rank, elasticCompanionEdits(input.lines, context.slot.kind === 'elasticId' ? context.slot.line : 0, object)));
       break;
   }
-  items.sort((a, b) => (a.sortText! < b.sortText! ? -1 : a.sortText! > b.sortText! ? 1 : 0));
+  items.sort((a, b) => byCodeUnits(a.sortText!, b.sortText!));
   return { isIncomplete: true, items: items.slice(0, LIMIT) };
 }
 
