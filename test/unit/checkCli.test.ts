@@ -2,14 +2,14 @@
 // schema, JUnit parsed as XML), workflow-command escaping, --fail-on / --severity / --config, exit codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { escapeData, escapeProperty, xmlEscape } from '../../server/src/cli/checkFormats';
 import { copyFixture } from '../support/fixtures';
-import { BUNDLE_18, DEMO, DIST, FIXTURES, needsShared, requireShared, SHARED, SIGMAHQ_RULES } from '../support/paths';
+import { BUNDLE_18, DIST, FIXTURES, needsShared, requireShared, SHARED, SIGMAHQ_RULES } from '../support/paths';
 import { tempDir } from '../support/temp';
 
 function check(args: string[], cwd = FIXTURES) {
@@ -182,38 +182,5 @@ describe('cli check: exit codes, --fail-on, --severity, --config', needsShared, 
     const bundle = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'check', 'workspace', '--stix', 'nope.json'], { cwd: FIXTURES, encoding: 'utf8' });
     assert.equal(bundle.status, 2);
     assert.match(bundle.stderr, /nope\.json does not exist/);
-  });
-});
-
-describe('cli check: large runs on two threads', () => {
-  test('a worker thread checks part of the files: the same report, in the same order and language, as one thread', () => {
-    // 15 copies of the demo (525 rule files) and files that are skipped or are no rules.
-    const root = tempDir('ttplens-check-threads-');
-    for (let i = 0; i < 15; i++) cpSync(DEMO, path.join(root, `copy-${String(i).padStart(2, '0')}`), { recursive: true });
-    writeFileSync(path.join(root, 'copy-07', 'binary.yml'), Buffer.from([0, 1, 2, 3]));
-    writeFileSync(path.join(root, 'copy-11', 'ci.yml'), 'on: push\njobs: {}\n');
-    const run = (threads: string, ...args: string[]) => {
-      const result = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'check', '.', '--fail-on', 'never', ...args], {
-        encoding: 'utf8',
-        cwd: root,
-        maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, TTPLENS_STIX: '', NO_COLOR: '1', TTPLENS_CHECK_THREADS: threads, TTPLENS_CHECK_STATS: '1', TTPLENS_CACHE_DIR: path.join(DIST, '..', 'out', 'cli-cache') },
-      });
-      assert.equal(result.status, 0, result.stderr);
-      return { stdout: result.stdout.replace(/"millis": [\d.]+/, '').replace(/, [\d.]+ s\)/, ')'), stderr: result.stderr };
-    };
-    const one = run('1', '--format', 'json');
-    const two = run('', '--format', 'json');
-    assert.equal(JSON.parse(one.stdout).files.length, 525);
-    assert.equal(two.stdout, one.stdout);
-    assert.match(one.stderr, /\d+ files, 0 checked by a worker thread/);
-    // On a loaded machine the worker may start late, but it gets some of the chunks.
-    const [, listed, share] = /(\d+) files, (\d+) checked by a worker thread/.exec(two.stderr)!.map(Number);
-    assert.ok(share > 0 && share < listed, two.stderr);
-    assert.equal(two.stderr.replace(/\d+ checked/, ''), one.stderr.replace(/\d+ checked/, ''));
-    assert.match(two.stderr, /not checked \(1\): copy-07\/binary\.yml/);
-    const russian = run('', '--locale', 'ru');
-    assert.equal(russian.stdout, run('1', '--locale', 'ru').stdout);
-    assert.match(russian.stdout, /отозвана|отозван/);
   });
 });

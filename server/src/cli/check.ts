@@ -9,41 +9,20 @@ import { LineIndex } from '../formats/lineIndex';
 import { emptyRuleDocument } from '../formats/model';
 import { excludeGlobs, readRuleFile } from '../workspace/files';
 import { type CliCommand, CORPUS_HELP, CORPUS_OPTIONS, oneOf, realPath, ruleFilesUnder, UsageError } from './command';
-import { type CheckedRule, checkConfigOf, checkContextOf, checkFile, type FileOutcome, type FileToCheck, findingOf, readRule } from './checkFiles';
+import { type CheckedRule, checkConfigOf, checkContextOf, checkFile, type FileToCheck, findingOf, readRule } from './checkFiles';
 import { fixText, unifiedDiff, type FileFix } from './checkFix';
 import { type CheckReport, fails, githubFormat, jsonFormat, junitFormat, LEVELS, sarifFormat, summaryLine, textFormat } from './checkFormats';
-import { CheckWorker, ChunkClaims } from './checkWorker';
 import { t, tn } from '../l10n/l10n';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = [...LEVELS.filter((l) => l !== 'hint'), 'never'] as const;
 
-/** Reads and diagnoses every file, on two threads for large runs (checkWorker.ts), reporting in the
- *  order of the list; files that are no rules (CI YAML…) under a folder are left out. */
-async function checkFiles(files: FileToCheck[], context: DiagnosticsContext, globs: FormatGlobs, worker: CheckWorker | undefined, claims: ChunkClaims): Promise<{ checked: CheckedRule[]; skipped: string[] }> {
-  const outcomes: FileOutcome[] = new Array(files.length);
-  const done = new Uint8Array(files.length);
-  const check = (i: number) => {
-    outcomes[i] = checkFile(files[i], context, globs);
-    done[i] = 1;
-  };
-  for (let start = claims.next(); start !== undefined; start = claims.next()) {
-    for (let i = start; i < Math.min(start + ChunkClaims.CHUNK, files.length); i++) check(i);
-  }
-  let byWorker = 0;
-  if (worker) {
-    for (const [i, outcome] of await worker.finish()) {
-      outcomes[i] = outcome;
-      done[i] = 1;
-      byWorker++;
-    }
-  }
-  // How the work was shared, for the benchmark and the tests.
-  if (process.env.TTPLENS_CHECK_STATS) process.stderr.write(`ttp-lens: ${files.length} files, ${byWorker} checked by a worker thread\n`);
-  for (let i = 0; i < files.length; i++) if (!done[i]) check(i); // chunks a failed worker left
+/** Reads and diagnoses every file; files that are no rules (CI YAML…) under a folder are left out. */
+function checkFiles(files: readonly FileToCheck[], context: DiagnosticsContext, globs: FormatGlobs): { checked: CheckedRule[]; skipped: string[] } {
   const checked: CheckedRule[] = [];
   const skipped: string[] = [];
-  for (const outcome of outcomes) {
+  for (const file of files) {
+    const outcome = checkFile(file, context, globs);
     if (!outcome) continue;
     if ('unreadable' in outcome) throw new UsageError(outcome.unreadable);
     if ('skipped' in outcome) skipped.push(outcome.skipped);
@@ -140,11 +119,7 @@ Examples:
     const explicit = new Set(args.map((arg) => realPath(arg)));
     const files = ruleFilesUnder(args, excludeGlobs(config.filesExclude, settings.exclude)).map((absolute) => ({ absolute, explicit: explicit.has(absolute) }));
     const context = await checkContextOf(values, config);
-    // The worker starts once the corpus is ready here, so it reads the cache this load wrote instead
-    // of building the corpus a second time; it claims the chunks the main thread has not reached.
-    const claims = new ChunkClaims(files.length);
-    const worker = CheckWorker.start(files, values, claims);
-    const { checked, skipped } = await checkFiles(files, context, settings.formats, worker, claims);
+    const { checked, skipped } = checkFiles(files, context, settings.formats);
     if (skipped.length) process.stderr.write(`ttp-lens: not checked (${skipped.length}): ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}\n`);
 
     const machine = format === 'json' || format === 'sarif' || format === 'junit';

@@ -1,5 +1,4 @@
-// Checking rule files one by one, as the workspace index reads them: the per-file work of `check`,
-// shared by the main thread and the check worker (checkWorker.ts).
+// Checking rule files one by one, as the workspace index reads them: the per-file work of `check`.
 import * as path from 'node:path';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { DiagnosticsContext, FixData } from '../features/diagnostics';
@@ -82,16 +81,16 @@ export function checkFile({ absolute, explicit }: FileToCheck, context: Diagnost
   return { checked: { absolute, explicit, uri: rule.uri, format: rule.format, file: { path: displayPath(absolute), format: rule.format, findings: diagnostics.map((d) => findingOf(d, lines)) } } };
 }
 
-/** --config and --severity, read once per thread (the worker reads them again: small files). */
+/** --config and --severity. */
 export function checkConfigOf(values: OptionValues): CheckConfig {
   return loadCheckConfig(values.config as string | undefined, (values.severity as string[] | undefined) ?? []);
 }
 
 /** What diagnosing needs: the corpus of the command line's options (or --config's stixPath) and the
- *  log-source table. `quiet`: corpus warnings are the main thread's to say, not the worker's. */
-export async function checkContextOf(values: OptionValues, config: CheckConfig, quiet = false): Promise<DiagnosticsContext> {
+ *  log-source table. */
+export async function checkContextOf(values: OptionValues, config: CheckConfig): Promise<DiagnosticsContext> {
   const { settings } = config;
-  const corpus = await openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir }, quiet);
+  const corpus = await openCorpus(values, { stixPath: settings.attack.stixPath, baseDir: config.baseDir });
   const logSources = new LogSourceContext(settings.logSourceMap, settings.coverage.strictSubtechniques);
   return { corpus, settings, ruleComponents: logSources.ruleComponents, observability: logSources.observability(corpus) };
 }

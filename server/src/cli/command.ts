@@ -53,7 +53,7 @@ export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or 
 
 /** The corpus of --stix, else of a settings file's ttpLens.attack.stixPath (relative to its
  *  workspace folder), else $TTPLENS_STIX, else a downloaded release or the embedded data per domain. */
-export async function openCorpus(values: OptionValues, settings?: { stixPath: string | string[] | null; baseDir: string }, quiet = false): Promise<Corpus> {
+export async function openCorpus(values: OptionValues, settings?: { stixPath: string | string[] | null; baseDir: string }): Promise<Corpus> {
   const fromOption = values.stix as string[] | undefined;
   const fromSettings = !fromOption?.length && settings?.stixPath ? settings : undefined;
   const domains = typeof values.domains === 'string' ? values.domains.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
@@ -73,7 +73,7 @@ export async function openCorpus(values: OptionValues, settings?: { stixPath: st
   let load = await loadCorpus(resolution.paths, options);
   // The server checks a prebuilt cache's bundles when idle; a command has no idle moment, so now (~20 ms).
   if (load.prebuilt && !(await verifyInputs(load.inputs))) load = await loadCorpus(resolution.paths, { ...options, verifyContent: true });
-  if (!quiet) for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
+  for (const warning of load.corpus.data.warnings) process.stderr.write(`ttp-lens: warning: ${warning.file}: ${warning.problem}\n`);
   return load.corpus;
 }
 

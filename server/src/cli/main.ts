@@ -2,7 +2,6 @@
 // terminals and CI. One module per command (cli/<command>.ts); this file parses and dispatches.
 // Exit codes: 0 success, 1 nothing found (or findings at the failing level), 2 usage or bundle error.
 import { parseArgs } from 'node:util';
-import { isMainThread } from 'node:worker_threads';
 import { BundleError } from '../corpus/bundleFile';
 import { checkCommand } from './check';
 import { type CliCommand, UsageError } from './command';
@@ -70,14 +69,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// The same file runs `check`'s worker thread (checkWorker.ts), which starts itself on load.
-if (isMainThread) {
-  // `ttp-lens search x | head`: the reader closing the pipe is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+// `ttp-lens search x | head`: the reader closing the pipe is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
