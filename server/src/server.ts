@@ -30,7 +30,7 @@ import { CorpusStatusNotification, CorpusStatusRequest, DebugStatsRequest, Index
 import { registerReleaseHandlers } from './releaseHandlers';
 import { defaultReleasesDir, ReleaseStore } from './releases/store';
 import { DEFAULT_SETTINGS, type Settings, withDefaults } from './settings';
-import { excludeGlobs } from './workspace/files';
+import { excludeGlobs, RULE_FILE_GLOB } from './workspace/files';
 import { ComponentIndex } from './workspace/componentIndex';
 import { CoverageModelCache } from './workspace/coverageModel';
 import { LogSourceTableFile } from './workspace/logSourceTableFile';
@@ -227,7 +227,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
-          { globPattern: '**/*.{yml,yaml,toml,yar,yara,rules,kql}' },
+          { globPattern: RULE_FILE_GLOB },
           // Folder deletions arrive as one event for the folder.
           { globPattern: '**/*', kind: WatchKind.Delete },
         ],

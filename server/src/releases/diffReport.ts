@@ -17,7 +17,6 @@ export interface DiffReportInput {
   link?: (uri: string, line: number) => string;
 }
 
-/** 3141 → "3,141" (toLocaleString costs milliseconds per call, and ICU's memory). */
 const thousands = (n: number) => formatCount(n, 'en');
 const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 const total = (counts: ChangeCounts) => Object.values(counts).reduce((sum, c) => sum + (c?.references ?? 0), 0);

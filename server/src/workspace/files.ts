@@ -7,6 +7,8 @@ import { DETECTION_TEXT_EXTENSIONS } from '../formats/detect';
 
 export const MAX_RULE_BYTES = 2 * 1024 * 1024;
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml', ...DETECTION_TEXT_EXTENSIONS]);
+/** The candidate rule files as one glob, for the editor's file watcher. */
+export const RULE_FILE_GLOB = `**/*.{${[...RULE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`;
 
 export type SkipReason = 'large' | 'binary' | 'unreadable';
 
