@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspPeer } from './lspPeer.mjs';
-import { BUNDLE_18, median, ROOT, SIGMAHQ, serverArgs, serverEnv } from './lib.mjs';
+import { BUNDLE_18, median, ROOT, SIGMAHQ, serverEnv } from './lib.mjs';
 
 // A normal-size rule with findings of most kinds (so its light bulb offers "fix all" too).
 const NORMAL = path.join(ROOT, 'test', 'fixtures', 'diagnostics', 'sigma_problems.yml');
@@ -93,8 +93,9 @@ async function measure(peer, uri, text, version0) {
 export async function hostile() {
   const peer = await LspPeer.start({
     command: process.execPath,
-    args: serverArgs(path.join(ROOT, 'dist', 'server.js')),
-    env: { ...serverEnv(), TTPLENS_NO_CACHE: '1' },
+    args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
+    env: serverEnv(),
+    env: { TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
   });
   try {

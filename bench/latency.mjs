@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspPeer } from './lspPeer.mjs';
-import { BUNDLE_18, percentile, requireShared, ROOT, serverArgs, serverEnv } from './lib.mjs';
+import { BUNDLE_18, percentile, requireShared, ROOT, serverEnv } from './lib.mjs';
 
 const RULE = path.join(ROOT, 'test', 'fixtures', 'workspace', 'rules', 'com_hijack_dde.yml');
 const WARMUP = 30;
@@ -61,8 +61,9 @@ async function measure(peer, ready) {
 export async function latency() {
   const ours = await LspPeer.start({
     command: process.execPath,
-    args: serverArgs(path.join(ROOT, 'dist', 'server.js')),
-    env: { ...serverEnv(), TTPLENS_NO_CACHE: '1' },
+    args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
+    env: serverEnv(),
+    env: { TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
   });
   const oursResult = await measure(ours, () => ours.waitFor('ttpLens/corpusStatus', (s) => s.state === 'ready'));

@@ -14,8 +14,6 @@ export const out = (module) => require(path.join(ROOT, 'out', module));
 /** The environment the client starts the language server with (server/src/serverEnv.ts): the
  *  benchmark measures the server as users run it. */
 export const serverEnv = () => out('server/src/serverEnv.js').SERVER_ENV;
-/** Node's arguments for a server started as the client starts it (its V8 options), then `extra`. */
-export const serverArgs = (script, extra = []) => [...out('server/src/serverEnv.js').SERVER_EXEC_ARGV, ...extra, script, '--stdio'];
 
 export function requireShared(relative) {
   if (!SHARED) throw new Error('bench: the shared material (ATT&CK bundles, SigmaHQ rules) was not found: set TTPLENS_SHARED or put it at ../shared');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspPeer } from './lspPeer.mjs';
-import { BUNDLE_18, ROOT, serverArgs, serverEnv } from './lib.mjs';
+import { BUNDLE_18, ROOT, serverEnv } from './lib.mjs';
 
 const RULE = path.join(ROOT, 'test', 'fixtures', 'workspace', 'rules', 'com_hijack_dde.yml');
 
@@ -18,8 +18,9 @@ export async function longSession(edits = 10000, requests = 5000) {
   const folder = path.dirname(path.dirname(RULE));
   const peer = await LspPeer.start({
     command: process.execPath,
-    args: serverArgs(path.join(ROOT, 'dist', 'server.js'), ['--expose-gc']),
-    env: { ...serverEnv(), TTPLENS_TEST_HOOKS: '1', TTPLENS_NO_CACHE: '1' },
+    args: ['--expose-gc', path.join(ROOT, 'dist', 'server.js'), '--stdio'],
+    env: serverEnv(),
+    env: { TTPLENS_TEST_HOOKS: '1', TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
     rootUri: pathToFileURL(folder).href,
     workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],

@@ -4,14 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspPeer } from './lspPeer.mjs';
-import { BUNDLE_18, ROOT, settledRss, serverArgs, serverEnv } from './lib.mjs';
+import { BUNDLE_18, ROOT, settledRss, serverEnv } from './lib.mjs';
 
 /** Starts dist/server.js on a folder, waits for the corpus and the index, returns RSS and timings. */
 export async function serverOn(folder, cacheDir, { treeRequests = 0, settle = true } = {}) {
   const started = performance.now();
   const peer = await LspPeer.start({
     command: process.execPath,
-    args: serverArgs(path.join(ROOT, 'dist', 'server.js')),
+    args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
     env: serverEnv(),
     initializationOptions: { attack: { stixPath: BUNDLE_18() }, cacheDir },
     rootUri: pathToFileURL(folder).href,

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { child, median, ROOT, serverArgs, serverEnv } from './lib.mjs';
+import { child, median, ROOT, serverEnv } from './lib.mjs';
 import { LspPeer } from './lspPeer.mjs';
 
 const temp = (prefix) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -37,8 +37,9 @@ async function firstStart(extension, { prebuilt }) {
     const spawned = performance.now();
     const peer = await LspPeer.start({
       command: process.execPath,
-      args: serverArgs(path.join(installed, 'dist', 'server.js')),
-      env: { ...serverEnv(), TTPLENS_STIX: '', TTPLENS_NO_CACHE: '' },
+      args: [path.join(installed, 'dist', 'server.js'), '--stdio'],
+      env: serverEnv(),
+      env: { TTPLENS_STIX: '', TTPLENS_NO_CACHE: '' },
       initializationOptions: { cacheDir: path.join(storage, 'corpus-cache'), releasesDir: path.join(storage, 'attack-releases') },
     });
     const initialized = performance.now();

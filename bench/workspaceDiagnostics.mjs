@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspPeer } from './lspPeer.mjs';
-import { BUNDLE_18, percentile, ROOT, serverArgs, serverEnv } from './lib.mjs';
+import { BUNDLE_18, percentile, ROOT, serverEnv } from './lib.mjs';
 
 const EDITS = 300;
 const WARMUP = 30;
@@ -23,7 +23,7 @@ export async function workspaceDiagnostics(folder, cacheDir, scope, ruleFile) {
   const started = performance.now();
   const peer = await LspPeer.start({
     command: process.execPath,
-    args: serverArgs(path.join(ROOT, 'dist', 'server.js')),
+    args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
     env: serverEnv(),
     initializationOptions: { attack: { stixPath: BUNDLE_18() }, cacheDir },
     rootUri: pathToFileURL(folder).href,

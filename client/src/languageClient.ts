@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
-import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../server/src/serverEnv';
+import { SERVER_ENV } from '../../server/src/serverEnv';
 import { ServerRecovery } from './serverRecovery';
 
 /** Rule files and notes: YAML (Sigma, Splunk, Sentinel, MaxPatrol), TOML (Elastic), detection content
@@ -22,8 +22,8 @@ export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV }, execArgv: [...SERVER_EXEC_ARGV] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV }, execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV }, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,

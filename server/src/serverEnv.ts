@@ -8,9 +8,3 @@ export const SERVER_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
   MALLOC_TRIM_THRESHOLD_: '131072',
 };
-
-// V8 options the server starts with. --optimize-for-size caps the young generation and makes the
-// heap give memory back sooner: with v18.1 and SigmaHQ indexed, settled RSS 80 → 75.5 MB and the
-// peak while indexing 140 → 91 MB; hover, completion and diagnostics latencies unchanged within
-// noise (npm run bench measures the server with them).
-export const SERVER_EXEC_ARGV: readonly string[] = ['--optimize-for-size'];
