@@ -94,8 +94,7 @@ export async function hostile() {
   const peer = await LspPeer.start({
     command: process.execPath,
     args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
-    env: serverEnv(),
-    env: { TTPLENS_NO_CACHE: '1' },
+    env: { ...serverEnv(), TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
   });
   try {

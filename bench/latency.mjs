@@ -62,8 +62,7 @@ export async function latency() {
   const ours = await LspPeer.start({
     command: process.execPath,
     args: [path.join(ROOT, 'dist', 'server.js'), '--stdio'],
-    env: serverEnv(),
-    env: { TTPLENS_NO_CACHE: '1' },
+    env: { ...serverEnv(), TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
   });
   const oursResult = await measure(ours, () => ours.waitFor('ttpLens/corpusStatus', (s) => s.state === 'ready'));

@@ -19,8 +19,7 @@ export async function longSession(edits = 10000, requests = 5000) {
   const peer = await LspPeer.start({
     command: process.execPath,
     args: ['--expose-gc', path.join(ROOT, 'dist', 'server.js'), '--stdio'],
-    env: serverEnv(),
-    env: { TTPLENS_TEST_HOOKS: '1', TTPLENS_NO_CACHE: '1' },
+    env: { ...serverEnv(), TTPLENS_TEST_HOOKS: '1', TTPLENS_NO_CACHE: '1' },
     initializationOptions: { attack: { stixPath: BUNDLE_18() } },
     rootUri: pathToFileURL(folder).href,
     workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],

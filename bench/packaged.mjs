@@ -38,8 +38,7 @@ async function firstStart(extension, { prebuilt }) {
     const peer = await LspPeer.start({
       command: process.execPath,
       args: [path.join(installed, 'dist', 'server.js'), '--stdio'],
-      env: serverEnv(),
-      env: { TTPLENS_STIX: '', TTPLENS_NO_CACHE: '' },
+      env: { ...serverEnv(), TTPLENS_STIX: '', TTPLENS_NO_CACHE: '' },
       initializationOptions: { cacheDir: path.join(storage, 'corpus-cache'), releasesDir: path.join(storage, 'attack-releases') },
     });
     const initialized = performance.now();
