@@ -188,7 +188,7 @@ export class DiagnosticsPublisher {
     if (document) return this.cache.reportOf(this.state.rules.get(document));
     if (this.state.settings().diagnostics.scope !== 'workspace') return undefined;
     const rule = this.state.workspace.index.get(uri);
-    return rule ? this.cache.reportOf(rule) : undefined;
+    return rule ? this.cache.reportOf(rule, false) : undefined;
   }
 
   private workspaceItem(change: ReportChange): WorkspaceDocumentDiagnosticReport {

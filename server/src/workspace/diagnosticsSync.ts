@@ -26,19 +26,25 @@ export function resultIdOf(diagnostics: readonly Diagnostic[]): string {
 
 /** Reports per file, computed once per RuleDocument: the index and the open-document cache replace
  *  the object when a file changes, so identity says whether a cached report is current. `reset`
- *  drops everything when what the computation reads (corpus, settings) changed. */
+ *  drops everything when what the computation reads (corpus, settings) changed.
+ *  A closed file's report keeps its result id only: its diagnostics are needed again only when a
+ *  client holds something else (rare: a new view, a cleared entry), and are computed again then —
+ *  the same, since the rule and the context are — instead of holding ~1,000 findings' objects and
+ *  messages of a repository for the life of the server. */
 export class ReportCache {
   private readonly entries = new Map<string, { rule: RuleDocument; report: FileReport }>();
 
   constructor(private readonly compute: (rule: RuleDocument) => Diagnostic[]) {}
 
-  reportOf(rule: RuleDocument): FileReport {
+  /** `hold`: keep the diagnostics with the report (an open document's, read on every request). */
+  reportOf(rule: RuleDocument, hold = true): FileReport {
     const cached = this.entries.get(rule.uri);
     if (cached?.rule === rule) return cached.report;
     const diagnostics = this.compute(rule);
-    const report = { uri: rule.uri, resultId: resultIdOf(diagnostics), diagnostics };
+    const resultId = resultIdOf(diagnostics);
+    const report: FileReport = hold || !diagnostics.length ? { uri: rule.uri, resultId, diagnostics } : new RecomputedReport(rule, resultId, this.compute);
     this.entries.set(rule.uri, { rule, report });
-    return report;
+    return hold || !diagnostics.length ? report : { uri: rule.uri, resultId, diagnostics };
   }
 
   forget(uri: string): void {
@@ -47,6 +53,23 @@ export class ReportCache {
 
   reset(): void {
     this.entries.clear();
+  }
+}
+
+/** A report whose diagnostics are computed when read (see ReportCache). */
+class RecomputedReport implements FileReport {
+  readonly uri: string;
+
+  constructor(
+    private readonly rule: RuleDocument,
+    readonly resultId: string,
+    private readonly compute: (rule: RuleDocument) => Diagnostic[],
+  ) {
+    this.uri = rule.uri;
+  }
+
+  get diagnostics(): Diagnostic[] {
+    return this.compute(this.rule);
   }
 }
 
@@ -97,7 +120,7 @@ export class ClientView {
       return { kind: 'full', report: { uri, resultId: EMPTY_RESULT_ID, diagnostics: [] } };
     }
     if (held === report.resultId) return named ? { kind: 'unchanged', uri, resultId: held } : undefined;
-    if (held === undefined && !report.diagnostics.length) return undefined;
+    if (held === undefined && report.resultId === EMPTY_RESULT_ID) return undefined;
     this.sent.set(uri, report.resultId);
     return { kind: 'full', report };
   }
