@@ -197,6 +197,19 @@ describe('corpus cache', () => {
     assert.match(readFileSync(cacheFile, 'latin1'), /obfuscate command/, 'cache rewritten');
   });
 
+  test('the texts are read from the cache file when first needed, not held: a file changed after the load is caught by their hash', async () => {
+    const cacheDir = tempDir('ttplens-cache-');
+    const file = write('described-later.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
+    await loadCorpus([file], { cacheDir });
+    const cacheFile = cacheFileFor(cacheDir, [file]);
+    const load = await loadCorpus([file], { cacheDir });
+    assert.equal(load.source, 'cache');
+    // Changed between the load and the first description: what the load read then cannot answer.
+    writeFileSync(cacheFile, readFileSync(cacheFile, 'latin1').replace('obfuscate command', 'obfuscate c0mmand'), 'latin1');
+    assert.equal(load.corpus.description(load.corpus.get('T1001')!), 'Adversaries may obfuscate command and control traffic.');
+    assert.match(readFileSync(cacheFile, 'latin1'), /obfuscate command/, 'cache rewritten');
+  });
+
   test('a corrupt cache is detected and rebuilt', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();

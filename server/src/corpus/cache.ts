@@ -1,6 +1,7 @@
 // The corpus cache: the built CorpusData of a set of bundles, keyed by their content hashes.
 // File layout, three lines: a JSON header (format, the inputs with their stat and content hash, the
-// sections' hashes), the corpus structure (JSON), and the texts (a JSON array, parsed on first use).
+// sections' hashes), the corpus structure (JSON), and the texts (a JSON array, read and parsed on
+// first use).
 // The payload is ASCII-only (non-ASCII escaped) so it decodes without UTF-8 work. A header that does
 // not match, a payload whose hash does not match (corruption) or unparsable JSON makes the cache
 // stale: it is rebuilt, never trusted.
@@ -13,7 +14,7 @@
 // extension) names its inputs by file name and size only: an install gives the files a new mtime
 // and inode, and the cache ships together with its bundles. Its content hashes are verified off the
 // start-up path like any other.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -122,10 +123,14 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
   }
   data.objects.forEach((object, index) => (object.index = index));
   if (options.prebuilt) relocateBundles(data, header.inputs.map((input) => input.path), wanted);
-  // The texts (60 % of the file) are hashed and parsed only when a description is first needed.
+  // The texts (60 % of the file) are hashed and parsed only when a description is first needed, and
+  // read from the file again then rather than held (an idle server would keep megabytes it may never
+  // use). A file rewritten since is caught by the texts' hash, as corruption is.
+  const textsStart = structureEnd + 1;
+  const fileLength = bytes.length;
   const loadTexts = () => {
-    const section = bytes.subarray(structureEnd + 1);
-    if (hashBytes(section) !== header.textsHash) return undefined;
+    const section = readSection(cacheFile, textsStart, fileLength);
+    if (!section || hashBytes(section) !== header.textsHash) return undefined;
     try {
       return JSON.parse(section.toString('latin1')) as string[];
     } catch {
@@ -133,6 +138,27 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
     }
   };
   return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs };
+}
+
+/** Bytes `start` to the end of a file that is still `length` bytes long; undefined otherwise. */
+function readSection(file: string, start: number, length: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    if (fstatSync(fd).size !== length) return undefined;
+    const section = Buffer.allocUnsafe(length - start);
+    let read = 0;
+    while (read < section.length) {
+      const n = readSync(fd, section, read, section.length - read, start + read);
+      if (n === 0) return undefined;
+      read += n;
+    }
+    return section;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Rewrites the bundle paths a corpus names (its bundles, its warnings) from `from[i]` to `to[i]`:
