@@ -3,8 +3,8 @@
 // JavaScript is a large part of activation: with the cache V8 deserialises the functions an earlier
 // start compiled instead of parsing and compiling them again.
 // The cache lives in the extension's global storage (always writable, unlike the install folder), one
-// file per build of client.js (V8 itself only checks the source's length); it is written a few
-// seconds after a start that had none, or whose cache V8 rejected (an editor update changed its V8).
+// file per build of client.js (V8 itself only checks the source's length); it is written once a start
+// that had none, or whose cache V8 rejected (an editor update changed its V8), has started the client.
 import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
@@ -13,10 +13,6 @@ import { type CodeCacheState, mark, marks } from './activationMarks';
 
 /** A hash of dist/client.js, set by scripts/build.mjs: a rebuilt client never meets an old cache. */
 declare const CLIENT_HASH: string;
-
-/** After a start without a usable cache: late enough that the functions activation and the first
- *  requests compiled are in the cache, early enough to be there for the next start. */
-const WRITE_CACHE_AFTER_MS = 5000;
 
 interface Client {
   activate(context: vscode.ExtensionContext): Promise<void>;
@@ -32,9 +28,13 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
   const loaded = loadThroughCodeCache<Client>(path.join(__dirname, 'client.js'), path.join(cacheDir, `client-${CLIENT_HASH}.v8`), () => (activation.clientCompiled = mark()));
   activation.codeCache = loaded.codeCache;
   activation.clientLoaded = mark();
-  if (loaded.codeCache !== 'used') setTimeout(loaded.writeCache, WRITE_CACHE_AFTER_MS).unref();
   client = loaded.exports;
-  return client.activate(context);
+  const activated = client.activate(context);
+  // After a start without a usable cache, once the client is up: the cache then holds what a start
+  // runs (loading, activation, the server's initialisation) and no more, for V8 to read back quickly.
+  const write = () => void setTimeout(loaded.writeCache, 0);
+  if (loaded.codeCache !== 'used') activated.then(write, write);
+  return activated;
 }
 
 export function deactivate(): void {
