@@ -58,7 +58,8 @@ export function loadThroughCodeCache<T>(file: string, cacheFile: string, compile
   } catch {
     // No cache yet: the first start of this build.
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: file, cachedData });
+  // The wrapper on a line of its own, counted as line 0: stack traces and source maps keep the file's lines and columns.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n});`, { filename: file, lineOffset: -1, cachedData });
   compiled?.();
   const codeCache: CodeCacheState = !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   const module = { exports: {} as T };

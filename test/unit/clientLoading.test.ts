@@ -13,7 +13,8 @@ import { tempDir } from '../support/temp';
 describe('client loading: code cache', () => {
   const dir = tempDir('ttplens-code-cache-');
   const file = path.join(dir, 'client.js');
-  writeFileSync(file, 'exports.answer = () => require("node:path").basename(__filename) + " " + __dirname.length;');
+  // The second line throws on demand: its stack trace must name the file's own line and column.
+  writeFileSync(file, 'exports.answer = () => require("node:path").basename(__filename) + " " + __dirname.length;\nexports.fail = () => { throw new Error("here"); };');
   const cacheFile = path.join(dir, 'cache', 'client-abc.v8');
   const expected = `client.js ${dir.length}`;
   const writing = path.join(dir, 'cache', 'client-xyz.v8.1234.tmp');
@@ -21,8 +22,11 @@ describe('client loading: code cache', () => {
   // for the same source without looking at the cache.
   const start = (cache: string, write = false) => {
     const script = `const loaded = require(${JSON.stringify(require.resolve('../../client/src/loader'))}).loadThroughCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cache)});
-      ${write ? 'loaded.writeCache();' : ''} console.log(JSON.stringify({ codeCache: loaded.codeCache, answer: loaded.exports.answer() }));`;
-    return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { codeCache: string; answer: string };
+      ${write ? 'loaded.writeCache();' : ''} let where; try { loaded.exports.fail(); } catch (error) { where = /client\\.js:(\\d+:\\d+)/.exec(error.stack)[1]; }
+      console.log(JSON.stringify({ codeCache: loaded.codeCache, answer: loaded.exports.answer(), where }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { codeCache: string; answer: string; where: string };
+    assert.equal(result.where, '2:30', 'the throw in line 2, column 30');
+    return { codeCache: result.codeCache, answer: result.answer };
   };
 
   test('a start without a cache compiles, runs the file as CommonJS, and writes the cache when asked', () => {
