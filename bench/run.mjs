@@ -211,11 +211,25 @@ async function releaseMetrics() {
 }
 
 async function e2eMetrics() {
-  log('e2e: code-server, open a rule → hover visible, median of 5');
-  const result = await e2eHover(5);
-  rows.push(row('End to end: open a rule → ATT&CK hover visible (code-server)', result.hoverMs, result.openMs, 'ms', '≤ 1500 ms and ≤ 1.3× open', result.hoverMs <= 1500 && result.hoverMs <= 1.3 * result.openMs, 'baseline (floor): open a rule → its text visible, same session'));
-  const { activationMs, loadMs, activateMs, editorGapMs } = result.activation;
-  rows.push({ ...row('Extension activation in code-server (loading dist/extension.js + activate() until the language client starts)', activationMs, null, 'ms', '≤ 30 ms', activationMs <= 30, `loading ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms (the editor's own work between the two, not counted: ${editorGapMs.toFixed(1)} ms); measured in the extension host (client/src/activationTime.ts)`), baselineLabel: 'goal only' });
+  log('e2e: code-server, open a rule → hover visible, median of 5; then activation at the first start and at 3 window reloads');
+  const result = await e2eHover(5, 3);
+  rows.push(
+    row('End to end: open a rule → ATT&CK hover visible (code-server)', result.hoverMs, result.openMs, 'ms', '≤ 1500 ms and ≤ 1.3× open', result.hoverMs <= 1500 && result.hoverMs <= 1.3 * result.openMs,
+      `baseline (floor): open a rule → its text visible, same session; the editor's own hover after the same steps (a CSS property, its built-in CSS language server): ${result.cssHoverMs.toFixed(0)} ms (${(result.cssHoverMs / result.openMs).toFixed(2)}× open)`),
+  );
+  // Two starts: the first after installing compiles dist/client.js and writes its code cache
+  // (client/src/loader.ts); every later start of the same version (a reload, a new window) uses it.
+  const first = result.firstActivation;
+  const cached = result.activations;
+  const part = (list, key) => median(list.map((a) => a[key]));
+  const split = (list) => `CPU ${part(list, 'cpuMs').toFixed(1)} ms; loading ${part(list, 'loadMs').toFixed(1)} ms (compiling dist/client.js ${part(list, 'compileMs').toFixed(1)}, running it ${part(list, 'runMs').toFixed(1)}), activate() ${part(list, 'activateMs').toFixed(1)} ms (the editor's own work between the two, not counted: ${part(list, 'editorGapMs').toFixed(0)} ms)`;
+  const activation = 'Extension activation in code-server (loading dist/extension.js + activate() until the language client starts)';
+  rows.push({ ...row(`${activation}, first start after installing (no code cache yet)`, first.activationMs, null, 'ms', '≤ 30 ms', first.activationMs <= 30, `${split([first])}; measured in the extension host (client/src/activationTime.ts)`), baselineLabel: 'goal only' });
+  const cachedMs = part(cached, 'activationMs');
+  rows.push(
+    row(`${activation}, later starts (code cache; window reload)`, cachedMs, first.activationMs, 'ms', '≤ 30 ms', cachedMs <= 30,
+      `median of ${cached.length} reloads in the same session: ${split(cached)}; baseline: the first start after installing, above`),
+  );
 }
 
 const started = Date.now();

@@ -1,9 +1,14 @@
-// Bundles the three entry points with esbuild (see README "Build"):
-//   dist/extension.js  the VS Code client (vscode is provided by the editor)
+// Bundles the entry points with esbuild (see README "Build"):
+//   dist/extension.js  the VS Code extension's entry: a small loader that runs dist/client.js
+//                      through V8's code cache (client/src/loader.ts)
+//   dist/client.js     the VS Code client (vscode is provided by the editor)
 //   dist/server.js     the language server (`node dist/server.js --stdio`, or IPC from the client)
 //   dist/cli.js        the command line
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -19,14 +24,33 @@ const common = {
   // cannot resolve); its ES module entry bundles.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
+// The loader's banner and footer mark when the extension's code starts and ends loading, for the
+// activation time (client/src/activationMarks.ts, activationTime.ts).
+const markAs = (name) => `(globalThis.__ttpLensActivation ??= {}).${name} = { ms: performance.now(), cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage()) };`;
+// vscode-languageclient as published, less two costs it adds to every activation: its tsc helper
+// __importStar copies the whole vscode API (hundreds of properties) into a new object in 16 of its
+// modules, which only read properties of it (so a plain require does the same); and it loads semver
+// for one version check (client/src/versionCheck.ts stands in).
+const leanLanguageClient = {
+  name: 'lean-languageclient',
+  setup(build) {
+    const fromLanguageClient = /[\\/]node_modules[\\/]vscode-languageclient[\\/]/;
+    build.onResolve({ filter: /^semver\/functions\/(parse|satisfies)$/ }, (args) => (fromLanguageClient.test(args.importer) ? { path: path.basename(args.path), namespace: 'version-check' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'version-check' }, (args) => ({ contents: `module.exports = require('./client/src/versionCheck.ts').${args.path};`, resolveDir: path.resolve('.'), loader: 'js' }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]vscode-languageclient[\\/]lib[\\/].*\.js$/ }, async (args) => ({ contents: (await readFile(args.path, 'utf8')).replaceAll('__importStar(require("vscode"))', 'require("vscode")'), loader: 'js' }));
+  },
+};
+const client = { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [leanLanguageClient] };
+// The loader names the code cache after the client it was built with (client/src/loader.ts).
+const loader = () => {
+  const hash = createHash('sha256').update(readFileSync('dist/client.js')).digest('hex').slice(0, 16);
+  return { entryPoints: ['client/src/loader.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { CLIENT_HASH: JSON.stringify(hash) }, banner: { js: markAs('loadStart') }, footer: { js: markAs('loadEnd') } };
+};
 const entries = [
-  // The banner and footer mark when the extension's code starts and ends loading, for the activation
-  // time (client/src/activationTime.ts).
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'globalThis.__ttpLensLoadStart = performance.now();' }, footer: { js: 'globalThis.__ttpLensLoadEnd = performance.now();' } },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 const started = Date.now();
-await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+await Promise.all([build({ ...common, ...client }).then(() => build({ ...common, ...loader() })), ...entries.map((entry) => build({ ...common, ...entry }))]);
 chmodSync('dist/cli.js', 0o755);
-if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js, dist/client.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);

@@ -1,6 +1,6 @@
 // Commands contributed in package.json (ttpLens.*). They gather input and ask the server; the
 // answers (search results, templates, layers) come from the server's ATT&CK engine.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CorpusStatusRequest, type CoverageFilter, NavigatorLayerRequest, NewRuleRequest, ReloadCorpusRequest, type RuleRef, SearchRequest } from '../../server/src/protocol';
 import { openRule } from './coverageTree';

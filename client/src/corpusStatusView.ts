@@ -1,7 +1,7 @@
 // Shows the corpus status: a status-bar item with the loaded ATT&CK version (a click opens the
 // release picker), and one notification per distinct load failure, naming the file and the
 // problem, with a way to fix it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type CorpusStatus, CorpusStatusNotification, CorpusStatusRequest } from '../../server/src/protocol';
 import { CHOOSE_BUNDLE_COMMAND } from './commands';

@@ -1,6 +1,6 @@
 // The coverage views' filter (platform, gaps only, rule format, Sigma status/level, search), kept in
 // workspace state so it survives reloads, and the pickers that change it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CoverageFilter, CoverageTree } from '../../server/src/protocol';
 
 const KEY = 'ttpLens.coverageFilter';

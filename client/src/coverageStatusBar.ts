@@ -1,7 +1,7 @@
 // "160/216 techniques · 250/475 sub-techniques": the coverage tree's totals under the same filter,
 // with the breakdown per state in the tooltip; click focuses the coverage tree
 // (ttpLens.coverage.focus is the command VS Code creates for the view).
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CoverageSummaryRequest } from '../../server/src/protocol';
 import type { CoverageFilterState } from './coverageFilter';

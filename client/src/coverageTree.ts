@@ -1,7 +1,7 @@
 // The coverage tree: tactics in matrix order → techniques → sub-techniques and rules. Data comes from
 // the server (ttpLens/coverageTree, ttpLens/techniqueRules); it refreshes when the server says the
 // index or corpus changed. Node IDs are stable, so a refresh keeps what the user expanded.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   type CoverageCounts,

@@ -1,7 +1,7 @@
 // Activation: build the pieces, hand every Disposable to the context, start the language client.
 // No ATT&CK logic lives in the client: it asks the server (see server/src/protocol.ts).
-import * as vscode from 'vscode';
-import { State } from 'vscode-languageclient/node';
+import vscode = require('vscode');
+import languageclient = require('vscode-languageclient/node');
 import { CoverageFilterNotification, IndexChangedNotification } from '../../server/src/protocol';
 import { newRuleForTechnique, registerCommands } from './commands';
 import { CoverageFilterState, registerFilterCommands } from './coverageFilter';
@@ -17,7 +17,6 @@ import { registerReleaseChangeCommands } from './releaseCommands';
 import { TechniquePanels } from './techniquePanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('TTP Lens', { log: true });
   const client = createLanguageClient(context, output);
   const filter = new CoverageFilterState(context.workspaceState);
@@ -51,13 +50,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   void reportRestrictedMode(output);
   const started = client.start();
-  reportActivationTime(output, activateStart);
+  reportActivationTime(output);
   await started;
   sendFilter();
   // After a restart (serverRecovery.ts) the new server knows nothing of the filter or the views.
   context.subscriptions.push(
     client.onDidChangeState(({ newState }) => {
-      if (newState !== State.Running) return;
+      if (newState !== languageclient.State.Running) return;
       sendFilter();
       refreshViews();
     }),

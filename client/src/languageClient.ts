@@ -1,8 +1,9 @@
 // The language client: starts dist/server.js over IPC and passes what only the editor knows (the
 // extension's storage, for the corpus cache and the downloaded ATT&CK releases). Settings, the
 // bundle path among them, the server pulls through workspace/configuration.
-import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import vscode = require('vscode');
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import languageclient = require('vscode-languageclient/node');
 import { SHOW_TECHNIQUE_COMMAND } from '../../server/src/protocol';
 import { SERVER_ENV } from '../../server/src/serverEnv';
 import { ServerRecovery } from './serverRecovery';
@@ -22,8 +23,8 @@ export const DOCUMENT_SELECTOR: LanguageClientOptions['documentSelector'] = [
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV } } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV }, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: languageclient.TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV } } },
+    debug: { module: serverModule, transport: languageclient.TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENV }, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -44,5 +45,5 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       releasesDir: vscode.Uri.joinPath(context.globalStorageUri, 'attack-releases').fsPath,
     },
   };
-  return new LanguageClient('ttpLens', 'TTP Lens', serverOptions, clientOptions);
+  return new languageclient.LanguageClient('ttpLens', 'TTP Lens', serverOptions, clientOptions);
 }

@@ -1,7 +1,7 @@
 // "Compare ATT&CK Releases…" and "Upgrade Rules to the Loaded ATT&CK Release…": the user picks
 // releases (and decides ambiguous cases); the server computes the report or the WorkspaceEdit; the
 // edit is applied through VS Code, whose refactor preview groups it by kind of change.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DiffReleasesRequest, type LocalReleaseInfo, LocalReleasesRequest, MigrationEditRequest, type MigrationQuestion } from '../../server/src/protocol';
 

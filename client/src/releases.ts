@@ -2,8 +2,9 @@
 // Release…". They show what the server lists and send the user's choice back; which releases exist,
 // what is in use, and the download itself are the server's business.
 import { randomUUID } from 'node:crypto';
-import * as vscode from 'vscode';
-import { type LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
+import vscode = require('vscode');
+import type { LanguageClient } from 'vscode-languageclient/node';
+import languageclient = require('vscode-languageclient/node');
 import {
   DownloadReleaseRequest,
   ListReleasesRequest,
@@ -131,7 +132,7 @@ export async function downloadRelease(client: LanguageClient): Promise<void> {
     async (progress, token) => {
       const workDoneToken = randomUUID();
       let done = 0;
-      const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      const listener = client.onProgress(languageclient.WorkDoneProgress.type, workDoneToken, (value) => {
         if (value.kind === 'end') return;
         const percentage = value.percentage ?? done;
         progress.report({ message: value.message, increment: Math.max(0, percentage - done) });

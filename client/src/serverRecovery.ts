@@ -2,8 +2,9 @@
 // at most MAX_RESTARTS times in WINDOW_MS — and tells the user once per session; past the limit it
 // stops trying and says how to restart by hand. vscode-languageclient re-opens the documents and
 // re-registers our handlers on restart; extension.ts re-sends the coverage filter and refreshes.
-import * as vscode from 'vscode';
-import { CloseAction, type CloseHandlerResult, ErrorAction, type ErrorHandler, type ErrorHandlerResult, type Message } from 'vscode-languageclient/node';
+import vscode = require('vscode');
+import type { CloseHandlerResult, ErrorHandler, ErrorHandlerResult, Message } from 'vscode-languageclient/node';
+import languageclient = require('vscode-languageclient/node');
 
 export const MAX_RESTARTS = 4;
 export const WINDOW_MS = 3 * 60 * 1000;
@@ -17,7 +18,7 @@ export class ServerRecovery implements ErrorHandler {
 
   error(_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
     // A few write/read errors on a live connection are survivable; more mean the server is gone.
-    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    return { action: count !== undefined && count <= 3 ? languageclient.ErrorAction.Continue : languageclient.ErrorAction.Shutdown, handled: true };
   }
 
   closed(): CloseHandlerResult {
@@ -25,7 +26,7 @@ export class ServerRecovery implements ErrorHandler {
     this.restarts = [...this.restarts.filter((t) => now - t < WINDOW_MS), now];
     if (this.restarts.length > MAX_RESTARTS) {
       return {
-        action: CloseAction.DoNotRestart,
+        action: languageclient.CloseAction.DoNotRestart,
         message: vscode.l10n.t('TTP Lens: the language server stopped {0} times in 3 minutes and is not restarted again, so ATT&CK hover, completion and checks are off. See the TTP Lens output, then run "TTP Lens: Restart Language Server".', this.restarts.length),
       };
     }
@@ -34,6 +35,6 @@ export class ServerRecovery implements ErrorHandler {
       this.told = true;
       void vscode.window.showWarningMessage(vscode.l10n.t('TTP Lens: the language server stopped unexpectedly and was restarted; ATT&CK features are back. The TTP Lens output has the details.'));
     }
-    return { action: CloseAction.Restart, handled: true };
+    return { action: languageclient.CloseAction.Restart, handled: true };
   }
 }

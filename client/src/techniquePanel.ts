@@ -2,7 +2,7 @@
 // Its data comes from ttpLens/techniquePanel; its buttons open rules, techniques, external pages
 // and "New rule for this data component".
 import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type CoverageFilter, type RuleRef, TechniquePanelRequest } from '../../server/src/protocol';
 import { openRule } from './coverageTree';

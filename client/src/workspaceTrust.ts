@@ -1,7 +1,7 @@
 // Restricted Mode: VS Code hides the workspace values of the settings package.json lists as
 // restricted (bundle and overlay paths, the release index URL, the log-source table), so the server
 // falls back to the packaged ATT&CK data. Say so once, naming the settings, with a way to trust the workspace.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 export const RESTRICTED_SETTINGS = ['attack.stixPath', 'attack.overlayPaths', 'attack.releaseIndexUrl', 'logSourceMap'] as const;
 
