@@ -35,6 +35,24 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
   });
 }
 
+/** Whether any of the user's format globs is set. */
+export function hasGlobs(globs: FormatGlobs): boolean {
+  for (const format in globs) if (globs[format as RuleFormat]?.length) return true;
+  return false;
+}
+
+/** Whether detectFormat, without globs, would look for YAML rule keys in this file first: a .yml or
+ *  .yaml file (any case) other than MaxPatrol's metainfo.yaml. Without path.basename/extname: this
+ *  runs for every file of the workspace. False for unusual names (".yml", "a..yml", a trailing
+ *  separator), which detectFormat then decides. */
+export function isPlainYamlRuleFile(filePath: string): boolean {
+  const windows = path.sep === '\\';
+  const separator = windows ? Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\'), filePath.lastIndexOf(':')) : filePath.lastIndexOf('/');
+  const name = filePath.slice(separator + 1).toLowerCase();
+  const dot = name.length - (name.endsWith('.yml') ? 4 : name.endsWith('.yaml') ? 5 : name.length + 1);
+  return dot > 0 && name.charCodeAt(0) !== 46 /* . */ && name.charCodeAt(dot - 1) !== 46 && name !== 'metainfo.yaml' && name !== 'metainfo.yml';
+}
+
 /** The rule format of a file, or 'text' for any other text (IDs in prose), or undefined for files
  *  that are neither (other YAML/TOML, such as CI configuration, and prose) when `rulesOnly` is set;
  *  then 'text' means detection content in another language (isDetectionText).

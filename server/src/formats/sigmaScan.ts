@@ -5,9 +5,9 @@
 // aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
-import type { AttackReference, LogSource, RuleDocument } from './model';
+import type { LogSource, RuleDocument } from './model';
 import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
-import { isAttackTag, sigmaTagReference } from './sigmaTags';
+import { sigmaTagTemplate } from './sigmaTags';
 
 type Section = 'tags' | 'logsource' | 'identity' | 'other';
 
@@ -27,12 +27,6 @@ const SPECIAL_START = /^[&*!|>%@`{[]/;
 const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 class GiveUp extends Error {}
-
-/** What each distinct tag means, as a template the references copy (its strings copied off the
- *  file's text, which the index must not keep): a repository uses a few hundred
- *  distinct tags thousands of times, and a hostile file repeats one by the thousand. Bounded. */
-const TAG_MEANINGS = new Map<string, AttackReference | null>();
-const MAX_TAG_MEANINGS = 20_000;
 
 /** Scans one line-relative value: a plain scalar or a quoted one without escapes. */
 function scalar(line: string, from: number, inFlow = false): ScalarToken {
@@ -98,13 +92,7 @@ function scan(uri: string, text: string): RuleDocument {
   };
 
   const addTag = (token: ScalarToken, line: number) => {
-    let meaning = TAG_MEANINGS.get(token.value);
-    if (meaning === undefined) {
-      if (TAG_MEANINGS.size >= MAX_TAG_MEANINGS) TAG_MEANINGS.clear();
-      const tag = keptString(token.value);
-      meaning = isAttackTag(tag) ? sigmaTagReference(tag, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 0) : null;
-      TAG_MEANINGS.set(tag, meaning);
-    }
+    const meaning = sigmaTagTemplate(token.value);
     if (!meaning) return;
     const reference = referenceWithRange(meaning, { start: { line, character: token.start }, end: { line, character: token.end } });
     if (documentIndex > 0) reference.documentIndex = documentIndex;

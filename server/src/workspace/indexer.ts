@@ -2,9 +2,10 @@
 // parser when the scanner declines) or the format's parser. Files that are not rules are left out.
 import { fileUri } from '../uris';
 import type { FormatGlobs } from '../formats/detect';
-import { detectFormat } from '../formats/detect';
+import { detectFormat, hasGlobs, isPlainYamlRuleFile } from '../formats/detect';
 import { detachFromText, type RuleDocument } from '../formats/model';
 import { parseWithFormat } from '../formats/parse';
+import { quickScanSigma } from '../formats/sigmaQuickScan';
 import { scanSigma } from '../formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../formats/yamlRule';
 import { readRuleFile, type SkipReason } from './files';
@@ -14,6 +15,13 @@ export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail
 
 /** The RuleDocument of a rule file's text, or undefined when the text is no rule of a known format. */
 export function indexText(uri: string, filePath: string, text: string, globs: FormatGlobs = {}): RuleDocument | undefined {
+  // Most files of a rule repository are Sigma rules in the common shape: the quick scanner reads
+  // them and tells the format at once (title and logsource/detection keys, as detectFormat would);
+  // user globs come first, and what it declines takes the way below.
+  if (text.length <= STRICT_PARSE_LIMIT && isPlainYamlRuleFile(filePath) && !hasGlobs(globs)) {
+    const quick = quickScanSigma(uri, text);
+    if (quick) return quick;
+  }
   const format = detectFormat(filePath, text, globs, true);
   if (!format) return undefined;
   // Files over the strict parser's limit are read leniently by the parser too: the same reading

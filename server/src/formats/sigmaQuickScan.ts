@@ -1,0 +1,364 @@
+// The workspace index's first try on a YAML file: a Sigma rule written the way rule repositories
+// write them (SigmaHQ: one document, block `tags` list, `logsource` fields, plain or simply quoted
+// one-line values, no tabs) read with string searches and character loops, no line slices, no
+// regular expression per line. It returns exactly what the line scanner (sigmaScan.ts) returns for
+// such a file, and undefined — "ask the line scanner" — for anything else: other formats, several
+// documents, flow style, comments or blank lines inside the sections it reads, anchors, multi-line
+// values, duplicate keys… A test checks the equality on every SigmaHQ rule and every fixture.
+import type { LogSource, RuleDocument } from './model';
+import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
+import { sigmaTagTemplate } from './sigmaTags';
+
+const NEWLINE = 10;
+const SPACE = 32;
+const HASH = 35;
+const QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const DASH = 45;
+const COLON = 58;
+
+/** A newline followed by a line that starts at column 0 and is neither blank nor a comment: what
+ *  the line scanner jumps to across the sections it does not read. */
+const NEXT_TOP_LEVEL = /\n(?=[^ \r\n#])/g;
+/** Plain scalars the YAML 1.2 core schema reads as something other than a string (as sigmaScan.ts). */
+const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** Top-level keys a Sigma rule uses, as bits: the duplicate-key check and the format check (title
+ *  and one of logsource/detection/correlation/filter, as detect.ts decides) without a Set per file. */
+const KEY_BITS: Record<string, number> = {
+  title: 1, id: 2, status: 4, level: 8, tags: 16, logsource: 32, detection: 64, correlation: 128, filter: 256,
+  related: 512, description: 1024, references: 2048, author: 4096, date: 8192, modified: 16384,
+  falsepositives: 32768, fields: 65536, license: 131072, name: 262144, taxonomy: 524288,
+  simulation: 1048576, regression_tests_path: 2097152, scope: 4194304,
+};
+/** The keys of KEY_BITS by length, for finding a key's bit with startsWith instead of a slice. */
+const KEYS_BY_LENGTH: string[][] = [];
+for (const key of Object.keys(KEY_BITS)) (KEYS_BY_LENGTH[key.length] ??= []).push(key);
+const SIGMA_BODY = KEY_BITS.logsource | KEY_BITS.detection | KEY_BITS.correlation | KEY_BITS.filter;
+
+/** Whether `code` is a character String.prototype.trim removes (other than the space and line ends,
+ *  which are handled where they occur): the line scanner trims with it, so such values are declined. */
+function isOtherWhitespace(code: number): boolean {
+  if (code < 0x80) return code === 9 || code === 11 || code === 12 || code === 13;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+function isKeyStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
+function isKeyPart(code: number): boolean {
+  return isKeyStart(code) || (code >= 48 && code <= 57) || code === 46 || code === DASH;
+}
+
+/** The reading of one file: positions are offsets into `text`; lines are counted only up to where a
+ *  range needs them. */
+class QuickScan {
+  readonly rule: RuleDocument;
+  private keyBits = 0;
+  private otherKeys: Set<string> | undefined;
+  private countedTo = 0;
+  private countedLines = 0;
+  /** The end of the last scalar read (valueStart is its start, valueQuoted whether it was quoted). */
+  private valueStart = 0;
+  private valueEnd = 0;
+  private valueQuoted = false;
+
+  constructor(private readonly text: string, uri: string) {
+    this.rule = emptyRuleDocument(uri, 'sigma');
+  }
+
+  /** The rule, or undefined when the line scanner must read the file. */
+  run(): RuleDocument | undefined {
+    const text = this.text;
+    const length = text.length;
+    let at = 0;
+    const first = text.charCodeAt(0);
+    if (first === SPACE || first === HASH || first === NEWLINE) at = this.nextTopLevel(0);
+    while (at < length) {
+      at = this.topLevelLine(at);
+      if (at < 0) return undefined;
+    }
+    if ((this.keyBits & KEY_BITS.title) === 0 || (this.keyBits & SIGMA_BODY) === 0) return undefined;
+    return this.rule;
+  }
+
+  /** The start of the next line at column 0 that is neither blank nor a comment, after the line
+   *  ending at `from` (or the text's length). */
+  private nextTopLevel(from: number): number {
+    NEXT_TOP_LEVEL.lastIndex = from;
+    return NEXT_TOP_LEVEL.test(this.text) ? NEXT_TOP_LEVEL.lastIndex : this.text.length;
+  }
+
+  private lineEnd(from: number): number {
+    const end = this.text.indexOf('\n', from);
+    return end < 0 ? this.text.length : end;
+  }
+
+  /** The 0-based line of `offset`, which never decreases from one call to the next. */
+  private lineOf(offset: number): number {
+    const text = this.text;
+    for (let end = text.indexOf('\n', this.countedTo); end >= 0 && end < offset; end = text.indexOf('\n', end + 1)) {
+      this.countedLines++;
+      this.countedTo = end + 1;
+    }
+    return this.countedLines;
+  }
+
+  /** Reads the top-level line at `start` (and the section it opens); returns where the next one
+   *  starts, or -1 to decline. */
+  private topLevelLine(start: number): number {
+    const text = this.text;
+    const code = text.charCodeAt(start);
+    if (code === DASH) {
+      // A sequence item at column 0 in a section nobody reads ("- " or "-"); "---", "-x" are not.
+      const next = text.charCodeAt(start + 1);
+      return next === SPACE || next === NEWLINE || start + 1 === text.length ? this.nextTopLevel(start) : -1;
+    }
+    if (!isKeyStart(code)) return -1;
+    let keyEnd = start + 1;
+    while (isKeyPart(text.charCodeAt(keyEnd))) keyEnd++;
+    let colon = keyEnd;
+    while (text.charCodeAt(colon) === SPACE) colon++;
+    if (text.charCodeAt(colon) !== COLON) return -1;
+    const afterColon = text.charCodeAt(colon + 1);
+    if (afterColon !== SPACE && afterColon !== NEWLINE && colon + 1 !== text.length) return -1;
+    const bit = this.addKey(start, keyEnd);
+    if (bit < 0) return -1;
+    const end = this.lineEnd(colon);
+    let valueStart = colon + 1;
+    while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+    switch (bit) {
+      case KEY_BITS.tags:
+        return valueStart === end ? this.tags(end + 1) : -1;
+      case KEY_BITS.logsource:
+        return valueStart === end ? this.logSource(start, end + 1) : -1;
+      case KEY_BITS.title:
+      case KEY_BITS.id:
+      case KEY_BITS.status:
+      case KEY_BITS.level: {
+        if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
+        const value = copiedString(text.slice(this.valueStart, this.valueEnd));
+        const identity = this.rule.identity;
+        if (bit === KEY_BITS.title) identity.title = value;
+        else if (bit === KEY_BITS.id) identity.id = value;
+        else if (bit === KEY_BITS.status) identity.status = value;
+        else identity.level = value;
+        return this.afterValue(end + 1);
+      }
+      default:
+        return this.nextTopLevel(end);
+    }
+  }
+
+  /** After a one-line value: blank and comment lines, then the next line at column 0 — an indented
+   *  one would continue the value, and a "- " item would be a sequence where the parser wants none. */
+  private afterValue(start: number): number {
+    const text = this.text;
+    let at = start;
+    while (at < text.length) {
+      let first = at;
+      while (text.charCodeAt(first) === SPACE) first++;
+      const code = text.charCodeAt(first);
+      if (code === NEWLINE || code === HASH || first === text.length) {
+        at = this.lineEnd(first) + 1;
+        continue;
+      }
+      return first === at && code !== DASH ? at : -1;
+    }
+    return at;
+  }
+
+  /** Records a top-level key; returns its bit (0 for keys outside KEY_BITS), or -1 for a duplicate. */
+  private addKey(start: number, end: number): number {
+    const text = this.text;
+    const candidates = KEYS_BY_LENGTH[end - start];
+    if (candidates) {
+      for (const key of candidates) {
+        if (!text.startsWith(key, start)) continue;
+        const bit = KEY_BITS[key];
+        if (this.keyBits & bit) return -1;
+        this.keyBits |= bit;
+        return bit;
+      }
+    }
+    const key = text.slice(start, end);
+    const others = (this.otherKeys ??= new Set());
+    if (others.has(key)) return -1;
+    others.add(key);
+    return 0;
+  }
+
+  /** The items of a block `tags` list from `start`; returns where the next top-level line starts. */
+  private tags(start: number): number {
+    const text = this.text;
+    const length = text.length;
+    let itemIndent = -1;
+    let lastLine = -1;
+    let lastLineStart = 0;
+    let lastPrefixEnd = 0;
+    let at = start;
+    while (at < length) {
+      let first = at;
+      while (text.charCodeAt(first) === SPACE) first++;
+      const end = this.lineEnd(first);
+      if (first === end || text.charCodeAt(first) === HASH) {
+        at = end + 1; // blank and comment lines change nothing
+        continue;
+      }
+      // Column 0: the next key, or something the caller declines — but a "- " there would be an item.
+      if (first === at) return text.charCodeAt(at) === DASH ? -1 : this.finishTags(at, lastLine, lastLineStart, lastPrefixEnd);
+      const indent = first - at;
+      if (text.charCodeAt(first) !== DASH || text.charCodeAt(first + 1) !== SPACE) return -1;
+      if (itemIndent >= 0 && indent !== itemIndent) return -1;
+      itemIndent = indent;
+      let valueStart = first + 2;
+      while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+      if (!this.scalar(valueStart, end)) return -1;
+      const line = this.lineOf(at);
+      const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
+      if (template) {
+        this.rule.references.push(referenceWithRange(template, { start: { line, character: this.valueStart - at }, end: { line, character: this.valueEnd - at } }));
+      }
+      lastLine = line;
+      lastLineStart = at;
+      lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
+      at = end + 1;
+    }
+    return this.finishTags(at, lastLine, lastLineStart, lastPrefixEnd);
+  }
+
+  /** Where a new tag goes, as the parsers place it: a line after the last item, with its prefix. */
+  private finishTags(next: number, lastLine: number, lastLineStart: number, lastPrefixEnd: number): number {
+    if (lastLine >= 0) this.rule.insertion = { position: { line: lastLine + 1, character: 0 }, itemPrefix: keptString(this.text.slice(lastLineStart, lastPrefixEnd)), flow: false };
+    return next;
+  }
+
+  /** The fields of `logsource` (its key at `keyStart`) from `start`; returns where the next
+   *  top-level line starts. */
+  private logSource(keyStart: number, start: number): number {
+    const text = this.text;
+    const length = text.length;
+    const line = this.lineOf(keyStart);
+    const source: LogSource = { range: { start: { line, character: 0 }, end: { line, character: 9 } } };
+    let fieldIndent = -1;
+    let lastFieldTracked = false;
+    let at = start;
+    while (at < length) {
+      let first = at;
+      while (text.charCodeAt(first) === SPACE) first++;
+      const end = this.lineEnd(first);
+      if (first === end || text.charCodeAt(first) === HASH) {
+        at = end + 1; // blank and comment lines change nothing
+        continue;
+      }
+      if (first === at) {
+        if (text.charCodeAt(at) === DASH) return -1; // a sequence at column 0 under logsource
+        break;
+      }
+      const indent = first - at;
+      if (fieldIndent < 0) fieldIndent = indent;
+      if (indent > fieldIndent) {
+        // A nested value of another field (e.g. definition) is skipped; one of ours would continue it.
+        if (lastFieldTracked) return -1;
+        at = end + 1;
+        continue;
+      }
+      if (indent < fieldIndent || !isKeyStart(text.charCodeAt(first))) return -1;
+      let keyEnd = first + 1;
+      while (isKeyPart(text.charCodeAt(keyEnd))) keyEnd++;
+      let colon = keyEnd;
+      while (text.charCodeAt(colon) === SPACE) colon++;
+      if (text.charCodeAt(colon) !== COLON) return -1;
+      const afterColon = text.charCodeAt(colon + 1);
+      if (afterColon !== SPACE && colon + 1 !== end) return -1;
+      const keyLength = keyEnd - first;
+      const field = keyLength === 8 && text.startsWith('category', first) ? 'category'
+        : keyLength === 7 && text.startsWith('product', first) ? 'product'
+        : keyLength === 7 && text.startsWith('service', first) ? 'service'
+        : undefined;
+      lastFieldTracked = field !== undefined;
+      if (field !== undefined) {
+        let valueStart = colon + 1;
+        while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+        if (source[field] !== undefined || !this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
+        source[field] = keptString(text.slice(this.valueStart, this.valueEnd));
+      }
+      at = end + 1;
+    }
+    if (source.category || source.product || source.service) this.rule.logSources.push(source);
+    return at;
+  }
+
+  /** Reads the one-line scalar in [start, end) (start at its first character, end at the line's
+   *  end) into valueStart/valueEnd/valueQuoted: a plain scalar, or a quoted one without escapes
+   *  followed only by spaces. False for anything else. */
+  private scalar(start: number, end: number): boolean {
+    const text = this.text;
+    if (start >= end) return false;
+    const code = text.charCodeAt(start);
+    if (code === QUOTE || code === DOUBLE_QUOTE) {
+      const close = text.indexOf(code === QUOTE ? "'" : '"', start + 1);
+      if (close < 0 || close >= end) return false;
+      if (code === DOUBLE_QUOTE) {
+        const escape = text.indexOf('\\', start + 1);
+        if (escape >= 0 && escape < close) return false;
+      }
+      // Then spaces only, or spaces and a comment.
+      let after = close + 1;
+      while (after < end && text.charCodeAt(after) === SPACE) after++;
+      if (after < end && (after === close + 1 || text.charCodeAt(after) !== HASH)) return false;
+      this.valueStart = start + 1;
+      this.valueEnd = close;
+      this.valueQuoted = true;
+      return true;
+    }
+    // Indicators that start something else than a plain scalar: & * ! | > % @ ` { [ # ? -
+    switch (code) {
+      case 38: case 42: case 33: case 124: case 62: case 37: case 64: case 96: case 123: case 91: case HASH:
+        return false;
+      case 63: case DASH: {
+        const next = text.charCodeAt(start + 1);
+        if (next === SPACE || isOtherWhitespace(next)) return false;
+        break;
+      }
+    }
+    if (isOtherWhitespace(code)) return false;
+    // A comment starts at the first space followed by "#".
+    let valueEnd = end;
+    for (let at = text.indexOf('#', start + 1); at >= 0 && at < end; at = text.indexOf('#', at + 1)) {
+      const before = text.charCodeAt(at - 1);
+      if (isOtherWhitespace(before)) return false;
+      if (before === SPACE) {
+        valueEnd = at;
+        break;
+      }
+    }
+    while (text.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
+    if (isOtherWhitespace(text.charCodeAt(valueEnd - 1)) || text.charCodeAt(valueEnd - 1) === COLON) return false;
+    // ": " would make the value a mapping.
+    for (let at = text.indexOf(':', start); at >= 0 && at < valueEnd; at = text.indexOf(':', at + 1)) {
+      const after = text.charCodeAt(at + 1);
+      if (after === SPACE || isOtherWhitespace(after)) return false;
+    }
+    this.valueStart = start;
+    this.valueEnd = valueEnd;
+    this.valueQuoted = false;
+    return true;
+  }
+
+  /** Whether the plain scalar just read is null, a boolean or a number in YAML. */
+  private isNonString(): boolean {
+    const code = this.text.charCodeAt(this.valueStart);
+    // Only these can start such a scalar: ~ n N t T f F digits + - .
+    if (!(code === 126 || code === 110 || code === 78 || code === 116 || code === 84 || code === 102 || code === 70 || (code >= 48 && code <= 57) || code === 43 || code === DASH || code === 46)) return false;
+    return NON_STRING_PLAIN.test(this.text.slice(this.valueStart, this.valueEnd));
+  }
+}
+
+/** The Sigma rule in `text` when it is written in the common shape (see above), else undefined:
+ *  then detect the format and use the line scanner or the parser, as for any file. */
+export function quickScanSigma(uri: string, text: string): RuleDocument | undefined {
+  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0) return undefined;
+  return new QuickScan(text, uri).run();
+}
