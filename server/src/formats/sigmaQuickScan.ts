@@ -23,18 +23,31 @@ const NEXT_TOP_LEVEL = /\n(?=[^ \r\n#])/g;
 /** Plain scalars the YAML 1.2 core schema reads as something other than a string (as sigmaScan.ts). */
 const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
-/** Top-level keys a Sigma rule uses, as bits: the duplicate-key check and the format check (title
- *  and one of logsource/detection/correlation/filter, as detect.ts decides) without a Set per file. */
+// Top-level keys a Sigma rule uses, as bits: the duplicate-key check and the format check (title
+// and one of logsource/detection/correlation/filter, as detect.ts decides) without a Set per file.
+const TITLE = 1;
+const ID = 2;
+const STATUS = 4;
+const LEVEL = 8;
+const TAGS = 16;
+const LOGSOURCE = 32;
+const SIGMA_BODY = 64 | 128 | 256 | LOGSOURCE;
 const KEY_BITS: Record<string, number> = {
-  title: 1, id: 2, status: 4, level: 8, tags: 16, logsource: 32, detection: 64, correlation: 128, filter: 256,
-  related: 512, description: 1024, references: 2048, author: 4096, date: 8192, modified: 16384,
-  falsepositives: 32768, fields: 65536, license: 131072, name: 262144, taxonomy: 524288,
-  simulation: 1048576, regression_tests_path: 2097152, scope: 4194304,
+  title: TITLE, id: ID, status: STATUS, level: LEVEL, tags: TAGS, logsource: LOGSOURCE, detection: 64, correlation: 128, filter: 256,
+  related: 1 << 9, description: 1 << 10, references: 1 << 11, author: 1 << 12, date: 1 << 13, modified: 1 << 14,
+  falsepositives: 1 << 15, fields: 1 << 16, license: 1 << 17, name: 1 << 18, taxonomy: 1 << 19,
+  simulation: 1 << 20, regression_tests_path: 1 << 21, scope: 1 << 22,
 };
-/** The keys of KEY_BITS by length, for finding a key's bit with startsWith instead of a slice. */
+/** The keys of KEY_BITS by length and their bits, for finding a key's bit with startsWith instead of a slice. */
 const KEYS_BY_LENGTH: string[][] = [];
-for (const key of Object.keys(KEY_BITS)) (KEYS_BY_LENGTH[key.length] ??= []).push(key);
-const SIGMA_BODY = KEY_BITS.logsource | KEY_BITS.detection | KEY_BITS.correlation | KEY_BITS.filter;
+const BITS_BY_LENGTH: number[][] = [];
+for (const [key, bit] of Object.entries(KEY_BITS)) {
+  (KEYS_BY_LENGTH[key.length] ??= []).push(key);
+  (BITS_BY_LENGTH[key.length] ??= []).push(bit);
+}
+/** A key and its colon at the start of a line (the colon then a space, the line's end or the text's):
+ *  lastIndex lands after the colon. */
+const KEY_AND_COLON = /[A-Za-z_][\w.-]* *:(?=[ \n]|$)/y;
 
 /** Whether `code` is a character String.prototype.trim removes (other than the space and line ends,
  *  which are handled where they occur): the line scanner trims with it, so such values are declined. */
@@ -43,13 +56,27 @@ function isOtherWhitespace(code: number): boolean {
   return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
-function isKeyStart(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+/** The offset of the colon after a key at `start`, or -1 when no key starts there. */
+function keyColon(text: string, start: number): number {
+  KEY_AND_COLON.lastIndex = start;
+  return KEY_AND_COLON.test(text) ? KEY_AND_COLON.lastIndex - 1 : -1;
 }
 
-function isKeyPart(code: number): boolean {
-  return isKeyStart(code) || (code >= 48 && code <= 57) || code === 46 || code === DASH;
+/** The string kept for a field last time (keptString), reused while files repeat it — rules of one
+ *  folder share their log source and list prefix — without slicing and hashing it again. */
+class LastKept {
+  private value = '';
+
+  of(text: string, start: number, end: number): string {
+    const value = this.value;
+    if (value.length === end - start && text.startsWith(value, start)) return value;
+    return (this.value = keptString(text.slice(start, end)));
+  }
 }
+const ITEM_PREFIX = new LastKept();
+const CATEGORY = new LastKept();
+const PRODUCT = new LastKept();
+const SERVICE = new LastKept();
 
 /** The reading of one file: positions are offsets into `text`; lines are counted only up to where a
  *  range needs them. */
@@ -63,6 +90,8 @@ class QuickScan {
   private valueStart = 0;
   private valueEnd = 0;
   private valueQuoted = false;
+  /** See nextHash: -2 before the first search. */
+  private hashAt = -2;
 
   constructor(private readonly text: string, uri: string) {
     this.rule = emptyRuleDocument(uri, 'sigma');
@@ -79,7 +108,7 @@ class QuickScan {
       at = this.topLevelLine(at);
       if (at < 0) return undefined;
     }
-    if ((this.keyBits & KEY_BITS.title) === 0 || (this.keyBits & SIGMA_BODY) === 0) return undefined;
+    if ((this.keyBits & TITLE) === 0 || (this.keyBits & SIGMA_BODY) === 0) return undefined;
     return this.rule;
   }
 
@@ -115,34 +144,30 @@ class QuickScan {
       const next = text.charCodeAt(start + 1);
       return next === SPACE || next === NEWLINE || start + 1 === text.length ? this.nextTopLevel(start) : -1;
     }
-    if (!isKeyStart(code)) return -1;
-    let keyEnd = start + 1;
-    while (isKeyPart(text.charCodeAt(keyEnd))) keyEnd++;
-    let colon = keyEnd;
-    while (text.charCodeAt(colon) === SPACE) colon++;
-    if (text.charCodeAt(colon) !== COLON) return -1;
-    const afterColon = text.charCodeAt(colon + 1);
-    if (afterColon !== SPACE && afterColon !== NEWLINE && colon + 1 !== text.length) return -1;
+    const colon = keyColon(text, start);
+    if (colon < 0) return -1;
+    let keyEnd = colon;
+    while (text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
     const bit = this.addKey(start, keyEnd);
     if (bit < 0) return -1;
     const end = this.lineEnd(colon);
     let valueStart = colon + 1;
     while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
     switch (bit) {
-      case KEY_BITS.tags:
+      case TAGS:
         return valueStart === end ? this.tags(end + 1) : -1;
-      case KEY_BITS.logsource:
+      case LOGSOURCE:
         return valueStart === end ? this.logSource(start, end + 1) : -1;
-      case KEY_BITS.title:
-      case KEY_BITS.id:
-      case KEY_BITS.status:
-      case KEY_BITS.level: {
+      case TITLE:
+      case ID:
+      case STATUS:
+      case LEVEL: {
         if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
         const value = copiedString(text.slice(this.valueStart, this.valueEnd));
         const identity = this.rule.identity;
-        if (bit === KEY_BITS.title) identity.title = value;
-        else if (bit === KEY_BITS.id) identity.id = value;
-        else if (bit === KEY_BITS.status) identity.status = value;
+        if (bit === TITLE) identity.title = value;
+        else if (bit === ID) identity.id = value;
+        else if (bit === STATUS) identity.status = value;
         else identity.level = value;
         return this.afterValue(end + 1);
       }
@@ -173,10 +198,10 @@ class QuickScan {
   private addKey(start: number, end: number): number {
     const text = this.text;
     const candidates = KEYS_BY_LENGTH[end - start];
-    if (candidates) {
-      for (const key of candidates) {
-        if (!text.startsWith(key, start)) continue;
-        const bit = KEY_BITS[key];
+    if (candidates !== undefined) {
+      for (let i = 0; i < candidates.length; i++) {
+        if (!text.startsWith(candidates[i], start)) continue;
+        const bit = BITS_BY_LENGTH[end - start][i];
         if (this.keyBits & bit) return -1;
         this.keyBits |= bit;
         return bit;
@@ -230,7 +255,7 @@ class QuickScan {
 
   /** Where a new tag goes, as the parsers place it: a line after the last item, with its prefix. */
   private finishTags(next: number, lastLine: number, lastLineStart: number, lastPrefixEnd: number): number {
-    if (lastLine >= 0) this.rule.insertion = { position: { line: lastLine + 1, character: 0 }, itemPrefix: keptString(this.text.slice(lastLineStart, lastPrefixEnd)), flow: false };
+    if (lastLine >= 0) this.rule.insertion = { position: { line: lastLine + 1, character: 0 }, itemPrefix: ITEM_PREFIX.of(this.text, lastLineStart, lastPrefixEnd), flow: false };
     return next;
   }
 
@@ -264,14 +289,11 @@ class QuickScan {
         at = end + 1;
         continue;
       }
-      if (indent < fieldIndent || !isKeyStart(text.charCodeAt(first))) return -1;
-      let keyEnd = first + 1;
-      while (isKeyPart(text.charCodeAt(keyEnd))) keyEnd++;
-      let colon = keyEnd;
-      while (text.charCodeAt(colon) === SPACE) colon++;
-      if (text.charCodeAt(colon) !== COLON) return -1;
-      const afterColon = text.charCodeAt(colon + 1);
-      if (afterColon !== SPACE && colon + 1 !== end) return -1;
+      if (indent < fieldIndent) return -1;
+      const colon = keyColon(text, first);
+      if (colon < 0) return -1;
+      let keyEnd = colon;
+      while (text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
       const keyLength = keyEnd - first;
       const field = keyLength === 8 && text.startsWith('category', first) ? 'category'
         : keyLength === 7 && text.startsWith('product', first) ? 'product'
@@ -282,7 +304,7 @@ class QuickScan {
         let valueStart = colon + 1;
         while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
         if (source[field] !== undefined || !this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
-        source[field] = keptString(text.slice(this.valueStart, this.valueEnd));
+        source[field] = (field === 'category' ? CATEGORY : field === 'product' ? PRODUCT : SERVICE).of(text, this.valueStart, this.valueEnd);
       }
       at = end + 1;
     }
@@ -326,7 +348,7 @@ class QuickScan {
     if (isOtherWhitespace(code)) return false;
     // A comment starts at the first space followed by "#".
     let valueEnd = end;
-    for (let at = text.indexOf('#', start + 1); at >= 0 && at < end; at = text.indexOf('#', at + 1)) {
+    for (let at = this.nextHash(start + 1); at >= 0 && at < end; at = this.nextHash(at + 1)) {
       const before = text.charCodeAt(at - 1);
       if (isOtherWhitespace(before)) return false;
       if (before === SPACE) {
@@ -345,6 +367,13 @@ class QuickScan {
     this.valueEnd = valueEnd;
     this.valueQuoted = false;
     return true;
+  }
+
+  /** The first "#" at or after `from` (-1 for none), from a cursor: calls come in text order, and
+   *  most rules have no "#" at all, so one search serves the whole file. */
+  private nextHash(from: number): number {
+    if (this.hashAt !== -1 && this.hashAt < from) this.hashAt = this.text.indexOf('#', from);
+    return this.hashAt;
   }
 
   /** Whether the plain scalar just read is null, a boolean or a number in YAML. */

@@ -43,9 +43,15 @@ export function readRuleFile(file: string): ReadResult {
       read += n;
     }
     if (read > MAX_RULE_BYTES) return tooLarge(fd);
-    const content = readBuffer.subarray(0, read);
-    if (isBinary(content)) return { skipped: 'binary', detail: 'contains NUL bytes' };
-    return { text: content.toString('utf8') };
+    // isBinary without a view of the buffer: a NUL written just after the first 8 KB (the buffer
+    // always has room after what was read) stops the search there.
+    const limit = Math.min(read, BINARY_PROBE_BYTES);
+    const saved = readBuffer[limit];
+    readBuffer[limit] = 0;
+    const firstNul = readBuffer.indexOf(0);
+    readBuffer[limit] = saved;
+    if (firstNul < limit) return { skipped: 'binary', detail: 'contains NUL bytes' };
+    return { text: readBuffer.toString('utf8', 0, read) };
   } catch (error) {
     return { skipped: 'unreadable', detail: (error as Error).message };
   } finally {
@@ -57,9 +63,11 @@ function tooLarge(fd: number): ReadResult {
   return { skipped: 'large', detail: `${(fstatSync(fd).size / 1048576).toFixed(1)} MB` };
 }
 
+const BINARY_PROBE_BYTES = 8192;
+
 /** A NUL byte in the first 8 KB: what git and most editors take as "binary". */
 export function isBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8192).indexOf(0) !== -1;
+  return bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1;
 }
 
 export function isRuleCandidate(file: string): boolean {

@@ -130,15 +130,34 @@ const signatures = new WeakMap<RuleDocument, string>();
  *  distinct ID is checked once. */
 function keysOf(rule: RuleDocument): Set<string> {
   const found = new Set<string>();
-  let rejected: Set<string> | undefined;
   for (const reference of rule.references) {
     if (reference.kind === 'unknown') continue;
-    const key = `${reference.kind}:${reference.id}`;
-    if (found.has(key) || rejected?.has(key)) continue;
-    if (parseAttackId(reference.id)) found.add(key);
-    else (rejected ??= new Set()).add(key);
+    const key = indexKey(reference.kind, reference.id);
+    if (key !== null) found.add(key);
   }
   return found;
+}
+
+/** Index keys by kind and ID (null: not a well-formed ID), made and checked once for all rules: a
+ *  repository references a few thousand distinct IDs, each from many rules. Bounded. */
+const INDEX_KEYS = new Map<string, Map<string, string | null>>();
+let indexKeyCount = 0;
+const MAX_INDEX_KEYS = 50_000;
+
+function indexKey(kind: string, id: string): string | null {
+  let ofKind = INDEX_KEYS.get(kind);
+  if (ofKind === undefined) INDEX_KEYS.set(kind, (ofKind = new Map()));
+  let key = ofKind.get(id);
+  if (key === undefined) {
+    if (indexKeyCount >= MAX_INDEX_KEYS) {
+      for (const map of INDEX_KEYS.values()) map.clear();
+      indexKeyCount = 0;
+    }
+    key = parseAttackId(id) ? `${kind}:${id}` : null;
+    ofKind.set(id, key);
+    indexKeyCount++;
+  }
+  return key;
 }
 
 function kindOfId(id: string): string {
