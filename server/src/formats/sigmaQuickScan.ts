@@ -5,7 +5,8 @@
 // such a file, and undefined — "ask the line scanner" — for anything else: other formats, several
 // documents, flow style, comments or blank lines inside the sections it reads, anchors, multi-line
 // values, duplicate keys… A test checks the equality on every SigmaHQ rule and every fixture.
-import type { LogSource, RuleDocument } from './model';
+import type { Range } from 'vscode-languageserver-types';
+import type { InsertionPoint, LogSource, RuleDocument } from './model';
 import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
 import { sigmaTagTemplate } from './sigmaTags';
 
@@ -77,6 +78,50 @@ const ITEM_PREFIX = new LastKept();
 const CATEGORY = new LastKept();
 const PRODUCT = new LastKept();
 const SERVICE = new LastKept();
+const STATUS_VALUE = new LastKept();
+const LEVEL_VALUE = new LastKept();
+
+/** Insertion points by item prefix and line, shared like ranges (never changed once made). Bounded. */
+const INSERTIONS = new Map<string, Map<number, InsertionPoint>>();
+let insertionCount = 0;
+const MAX_INSERTIONS = 20_000;
+
+function sharedInsertion(line: number, itemPrefix: string): InsertionPoint {
+  let byLine = INSERTIONS.get(itemPrefix);
+  if (byLine === undefined) INSERTIONS.set(itemPrefix, (byLine = new Map()));
+  let insertion = byLine.get(line);
+  if (insertion === undefined) {
+    if (insertionCount >= MAX_INSERTIONS) {
+      INSERTIONS.clear();
+      INSERTIONS.set(itemPrefix, byLine);
+      byLine.clear();
+      insertionCount = 0;
+    }
+    insertion = { position: { line, character: 0 }, itemPrefix, flow: false };
+    byLine.set(line, insertion);
+    insertionCount++;
+  }
+  return insertion;
+}
+
+/** Ranges by line and characters, shared by the rules that have a reference (or a log source) at
+ *  the same place — most rules of a repository have the same header, so the index holds one range
+ *  where it would hold thousands. Ranges are never changed once made. Bounded; large positions
+ *  (none in a rule's header) get their own. */
+const RANGES = new Map<number, Range>();
+const MAX_RANGES = 100_000;
+
+function sharedRange(line: number, start: number, end: number): Range {
+  if (line >= 2048 || start >= 1024 || end >= 1024) return { start: { line, character: start }, end: { line, character: end } };
+  const key = line * 1048576 + start * 1024 + end;
+  let range = RANGES.get(key);
+  if (range === undefined) {
+    if (RANGES.size >= MAX_RANGES) RANGES.clear();
+    range = { start: { line, character: start }, end: { line, character: end } };
+    RANGES.set(key, range);
+  }
+  return range;
+}
 
 /** The reading of one file: positions are offsets into `text`; lines are counted only up to where a
  *  range needs them. */
@@ -163,12 +208,12 @@ class QuickScan {
       case STATUS:
       case LEVEL: {
         if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
-        const value = copiedString(text.slice(this.valueStart, this.valueEnd));
         const identity = this.rule.identity;
-        if (bit === TITLE) identity.title = value;
-        else if (bit === ID) identity.id = value;
-        else if (bit === STATUS) identity.status = value;
-        else identity.level = value;
+        // Statuses and levels are a few words, each kept once; titles and IDs are the rule's own.
+        if (bit === TITLE) identity.title = copiedString(text.slice(this.valueStart, this.valueEnd));
+        else if (bit === ID) identity.id = copiedString(text.slice(this.valueStart, this.valueEnd));
+        else if (bit === STATUS) identity.status = STATUS_VALUE.of(text, this.valueStart, this.valueEnd);
+        else identity.level = LEVEL_VALUE.of(text, this.valueStart, this.valueEnd);
         return this.afterValue(end + 1);
       }
       default:
@@ -243,7 +288,7 @@ class QuickScan {
       const line = this.lineOf(at);
       const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
       if (template) {
-        this.rule.references.push(referenceWithRange(template, { start: { line, character: this.valueStart - at }, end: { line, character: this.valueEnd - at } }));
+        this.rule.references.push(referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at)));
       }
       lastLine = line;
       lastLineStart = at;
@@ -255,7 +300,7 @@ class QuickScan {
 
   /** Where a new tag goes, as the parsers place it: a line after the last item, with its prefix. */
   private finishTags(next: number, lastLine: number, lastLineStart: number, lastPrefixEnd: number): number {
-    if (lastLine >= 0) this.rule.insertion = { position: { line: lastLine + 1, character: 0 }, itemPrefix: ITEM_PREFIX.of(this.text, lastLineStart, lastPrefixEnd), flow: false };
+    if (lastLine >= 0) this.rule.insertion = sharedInsertion(lastLine + 1, ITEM_PREFIX.of(this.text, lastLineStart, lastPrefixEnd));
     return next;
   }
 
@@ -265,7 +310,7 @@ class QuickScan {
     const text = this.text;
     const length = text.length;
     const line = this.lineOf(keyStart);
-    const source: LogSource = { range: { start: { line, character: 0 }, end: { line, character: 9 } } };
+    const source: LogSource = { range: sharedRange(line, 0, 9) };
     let fieldIndent = -1;
     let lastFieldTracked = false;
     let at = start;

@@ -14,11 +14,10 @@ export interface IndexChange {
 
 export class RuleIndex {
   private readonly rules = new Map<string, RuleDocument>();
-  /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059"). */
+  /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059").
+   *  A rule's keys are not kept: when it changes they are found again from the rule it replaces
+   *  (rules never change), which spares the index a Set per rule. */
   private readonly byId = new Map<string, Set<string>>();
-  /** Each rule's index keys, for removing them when it changes (a Map, not a WeakMap by rule:
-   *  thousands of weak entries cost the garbage collector more than the index itself). */
-  private readonly keysByUri = new Map<string, Set<string>>();
   private readonly listeners: ((change: IndexChange) => void)[] = [];
   /** Increases with every change; lets callers cache derived views. */
   generation = 0;
@@ -54,11 +53,9 @@ export class RuleIndex {
   set(rule: RuleDocument): void {
     const previous = this.rules.get(rule.uri);
     const coverageChanged = !previous || coverageSignature(previous) !== coverageSignature(rule);
-    this.removeEntries(rule.uri);
+    if (previous) this.removeEntries(previous);
     this.rules.set(rule.uri, rule);
-    const keys = keysOf(rule);
-    this.keysByUri.set(rule.uri, keys);
-    for (const key of keys) {
+    for (const key of keysOf(rule)) {
       let uris = this.byId.get(key);
       if (!uris) this.byId.set(key, (uris = new Set()));
       uris.add(rule.uri);
@@ -67,10 +64,10 @@ export class RuleIndex {
   }
 
   delete(uri: string): boolean {
-    if (!this.rules.has(uri)) return false;
-    this.removeEntries(uri);
+    const previous = this.rules.get(uri);
+    if (!previous) return false;
+    this.removeEntries(previous);
     this.rules.delete(uri);
-    this.keysByUri.delete(uri);
     this.changed({ uri, kind: 'delete', coverageChanged: true });
     return true;
   }
@@ -88,12 +85,10 @@ export class RuleIndex {
     return { dispose: () => this.listeners.splice(this.listeners.indexOf(listener), 1) };
   }
 
-  private removeEntries(uri: string): void {
-    const previous = this.keysByUri.get(uri);
-    if (!previous) return;
-    for (const key of previous) {
+  private removeEntries(previous: RuleDocument): void {
+    for (const key of keysOf(previous)) {
       const uris = this.byId.get(key);
-      uris?.delete(uri);
+      uris?.delete(previous.uri);
       if (uris?.size === 0) this.byId.delete(key);
     }
   }
