@@ -18,9 +18,6 @@ const DOUBLE_QUOTE = 34;
 const DASH = 45;
 const COLON = 58;
 
-/** A newline followed by a line that starts at column 0 and is neither blank nor a comment: what
- *  the line scanner jumps to across the sections it does not read. */
-const NEXT_TOP_LEVEL = /\n(?=[^ \r\n#])/g;
 /** Plain scalars the YAML 1.2 core schema reads as something other than a string (as sigmaScan.ts). */
 const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
@@ -123,15 +120,14 @@ function sharedRange(line: number, start: number, end: number): Range {
   return range;
 }
 
-/** The reading of one file: positions are offsets into `text`; lines are counted only up to where a
- *  range needs them. */
+/** The reading of one file: positions are offsets into `text`; `line` is the number of the line
+ *  being read, counted as the reading moves down (the jumps over sections count their newlines). */
 class QuickScan {
   readonly rule: RuleDocument;
+  private line = 0;
   private keyBits = 0;
   private otherKeys: Set<string> | undefined;
-  private countedTo = 0;
-  private countedLines = 0;
-  /** The end of the last scalar read (valueStart is its start, valueQuoted whether it was quoted). */
+  /** The last scalar read: [valueStart, valueEnd), and whether it was quoted. */
   private valueStart = 0;
   private valueEnd = 0;
   private valueQuoted = false;
@@ -158,25 +154,23 @@ class QuickScan {
   }
 
   /** The start of the next line at column 0 that is neither blank nor a comment, after the line
-   *  ending at `from` (or the text's length). */
+   *  that `from` is on (or the text's length): a newline search per line, cheaper than a regular
+   *  expression over the text. */
   private nextTopLevel(from: number): number {
-    NEXT_TOP_LEVEL.lastIndex = from;
-    return NEXT_TOP_LEVEL.test(this.text) ? NEXT_TOP_LEVEL.lastIndex : this.text.length;
+    const text = this.text;
+    const last = text.length - 1;
+    for (let newline = text.indexOf('\n', from); newline >= 0; newline = text.indexOf('\n', newline + 1)) {
+      this.line++;
+      if (newline === last) break;
+      const code = text.charCodeAt(newline + 1);
+      if (code !== SPACE && code !== NEWLINE && code !== HASH) return newline + 1;
+    }
+    return text.length;
   }
 
   private lineEnd(from: number): number {
     const end = this.text.indexOf('\n', from);
     return end < 0 ? this.text.length : end;
-  }
-
-  /** The 0-based line of `offset`, which never decreases from one call to the next. */
-  private lineOf(offset: number): number {
-    const text = this.text;
-    for (let end = text.indexOf('\n', this.countedTo); end >= 0 && end < offset; end = text.indexOf('\n', end + 1)) {
-      this.countedLines++;
-      this.countedTo = end + 1;
-    }
-    return this.countedLines;
   }
 
   /** Reads the top-level line at `start` (and the section it opens); returns where the next one
@@ -195,30 +189,22 @@ class QuickScan {
     while (text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
     const bit = this.addKey(start, keyEnd);
     if (bit < 0) return -1;
+    if (bit !== TAGS && bit !== LOGSOURCE && bit !== TITLE && bit !== ID && bit !== STATUS && bit !== LEVEL) return this.nextTopLevel(colon);
     const end = this.lineEnd(colon);
     let valueStart = colon + 1;
     while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
-    switch (bit) {
-      case TAGS:
-        return valueStart === end ? this.tags(end + 1) : -1;
-      case LOGSOURCE:
-        return valueStart === end ? this.logSource(start, end + 1) : -1;
-      case TITLE:
-      case ID:
-      case STATUS:
-      case LEVEL: {
-        if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
-        const identity = this.rule.identity;
-        // Statuses and levels are a few words, each kept once; titles and IDs are the rule's own.
-        if (bit === TITLE) identity.title = copiedString(text.slice(this.valueStart, this.valueEnd));
-        else if (bit === ID) identity.id = copiedString(text.slice(this.valueStart, this.valueEnd));
-        else if (bit === STATUS) identity.status = STATUS_VALUE.of(text, this.valueStart, this.valueEnd);
-        else identity.level = LEVEL_VALUE.of(text, this.valueStart, this.valueEnd);
-        return this.afterValue(end + 1);
-      }
-      default:
-        return this.nextTopLevel(end);
-    }
+    const keyLine = this.line;
+    this.line++;
+    if (bit === TAGS) return valueStart === end ? this.tags(end + 1) : -1;
+    if (bit === LOGSOURCE) return valueStart === end ? this.logSource(keyLine, end + 1) : -1;
+    if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
+    const identity = this.rule.identity;
+    // Statuses and levels are a few words, each kept once; titles and IDs are the rule's own.
+    if (bit === TITLE) identity.title = copiedString(text.slice(this.valueStart, this.valueEnd));
+    else if (bit === ID) identity.id = copiedString(text.slice(this.valueStart, this.valueEnd));
+    else if (bit === STATUS) identity.status = STATUS_VALUE.of(text, this.valueStart, this.valueEnd);
+    else identity.level = LEVEL_VALUE.of(text, this.valueStart, this.valueEnd);
+    return this.afterValue(end + 1);
   }
 
   /** After a one-line value: blank and comment lines, then the next line at column 0 — an indented
@@ -232,6 +218,7 @@ class QuickScan {
       const code = text.charCodeAt(first);
       if (code === NEWLINE || code === HASH || first === text.length) {
         at = this.lineEnd(first) + 1;
+        this.line++;
         continue;
       }
       return first === at && code !== DASH ? at : -1;
@@ -272,28 +259,25 @@ class QuickScan {
       let first = at;
       while (text.charCodeAt(first) === SPACE) first++;
       const end = this.lineEnd(first);
-      if (first === end || text.charCodeAt(first) === HASH) {
-        at = end + 1; // blank and comment lines change nothing
-        continue;
-      }
-      // Column 0: the next key, or something the caller declines — but a "- " there would be an item.
-      if (first === at) return text.charCodeAt(at) === DASH ? -1 : this.finishTags(at, lastLine, lastLineStart, lastPrefixEnd);
-      const indent = first - at;
-      if (text.charCodeAt(first) !== DASH || text.charCodeAt(first + 1) !== SPACE) return -1;
-      if (itemIndent >= 0 && indent !== itemIndent) return -1;
-      itemIndent = indent;
-      let valueStart = first + 2;
-      while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
-      if (!this.scalar(valueStart, end)) return -1;
-      const line = this.lineOf(at);
-      const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
-      if (template) {
-        this.rule.references.push(referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at)));
-      }
-      lastLine = line;
-      lastLineStart = at;
-      lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
+      if (first !== end && text.charCodeAt(first) !== HASH) {
+        // Column 0: the next key, or something the caller declines — but a "- " there would be an item.
+        if (first === at) return text.charCodeAt(at) === DASH ? -1 : this.finishTags(at, lastLine, lastLineStart, lastPrefixEnd);
+        const indent = first - at;
+        if (text.charCodeAt(first) !== DASH || text.charCodeAt(first + 1) !== SPACE) return -1;
+        if (itemIndent >= 0 && indent !== itemIndent) return -1;
+        itemIndent = indent;
+        let valueStart = first + 2;
+        while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+        if (!this.scalar(valueStart, end)) return -1;
+        const line = this.line;
+        const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
+        if (template) this.rule.references.push(referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at)));
+        lastLine = line;
+        lastLineStart = at;
+        lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
+      } // else a blank or comment line, which changes nothing
       at = end + 1;
+      this.line++;
     }
     return this.finishTags(at, lastLine, lastLineStart, lastPrefixEnd);
   }
@@ -304,24 +288,25 @@ class QuickScan {
     return next;
   }
 
-  /** The fields of `logsource` (its key at `keyStart`) from `start`; returns where the next
+  /** The fields of `logsource` (its key on line `keyLine`) from `start`; returns where the next
    *  top-level line starts. */
-  private logSource(keyStart: number, start: number): number {
+  private logSource(keyLine: number, start: number): number {
     const text = this.text;
     const length = text.length;
-    const line = this.lineOf(keyStart);
-    const source: LogSource = { range: sharedRange(line, 0, 9) };
+    let category: string | undefined;
+    let product: string | undefined;
+    let service: string | undefined;
+    /** The fields as read, in order ("cp": category then product), for the object's key order. */
+    let order = '';
     let fieldIndent = -1;
     let lastFieldTracked = false;
     let at = start;
-    while (at < length) {
+    let end = 0;
+    for (; at < length; at = end + 1, this.line++) {
       let first = at;
       while (text.charCodeAt(first) === SPACE) first++;
-      const end = this.lineEnd(first);
-      if (first === end || text.charCodeAt(first) === HASH) {
-        at = end + 1; // blank and comment lines change nothing
-        continue;
-      }
+      end = this.lineEnd(first);
+      if (first === end || text.charCodeAt(first) === HASH) continue; // blank and comment lines change nothing
       if (first === at) {
         if (text.charCodeAt(at) === DASH) return -1; // a sequence at column 0 under logsource
         break;
@@ -331,7 +316,6 @@ class QuickScan {
       if (indent > fieldIndent) {
         // A nested value of another field (e.g. definition) is skipped; one of ours would continue it.
         if (lastFieldTracked) return -1;
-        at = end + 1;
         continue;
       }
       if (indent < fieldIndent) return -1;
@@ -340,26 +324,27 @@ class QuickScan {
       let keyEnd = colon;
       while (text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
       const keyLength = keyEnd - first;
-      const field = keyLength === 8 && text.startsWith('category', first) ? 'category'
-        : keyLength === 7 && text.startsWith('product', first) ? 'product'
-        : keyLength === 7 && text.startsWith('service', first) ? 'service'
-        : undefined;
-      lastFieldTracked = field !== undefined;
-      if (field !== undefined) {
-        let valueStart = colon + 1;
-        while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
-        if (source[field] !== undefined || !this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
-        source[field] = (field === 'category' ? CATEGORY : field === 'product' ? PRODUCT : SERVICE).of(text, this.valueStart, this.valueEnd);
-      }
-      at = end + 1;
+      const field = keyLength === 8 && text.startsWith('category', first) ? 'c'
+        : keyLength === 7 && text.startsWith('product', first) ? 'p'
+        : keyLength === 7 && text.startsWith('service', first) ? 's'
+        : '';
+      lastFieldTracked = field !== '';
+      if (!lastFieldTracked) continue;
+      let valueStart = colon + 1;
+      while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+      if (order.includes(field) || !this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
+      order += field;
+      if (field === 'c') category = CATEGORY.of(text, this.valueStart, this.valueEnd);
+      else if (field === 'p') product = PRODUCT.of(text, this.valueStart, this.valueEnd);
+      else service = SERVICE.of(text, this.valueStart, this.valueEnd);
     }
-    if (source.category || source.product || source.service) this.rule.logSources.push(source);
+    if (category || product || service) this.rule.logSources.push(logSourceOf(sharedRange(keyLine, 0, 9), order, category, product, service));
     return at;
   }
 
   /** Reads the one-line scalar in [start, end) (start at its first character, end at the line's
    *  end) into valueStart/valueEnd/valueQuoted: a plain scalar, or a quoted one without escapes
-   *  followed only by spaces. False for anything else. */
+   *  followed only by spaces and maybe a comment. False for anything else. */
   private scalar(start: number, end: number): boolean {
     const text = this.text;
     if (start >= end) return false;
@@ -415,18 +400,54 @@ class QuickScan {
   }
 
   /** The first "#" at or after `from` (-1 for none), from a cursor: calls come in text order, and
-   *  most rules have no "#" at all, so one search serves the whole file. */
+   *  most rules have few "#", so one search serves many values. */
   private nextHash(from: number): number {
     if (this.hashAt !== -1 && this.hashAt < from) this.hashAt = this.text.indexOf('#', from);
     return this.hashAt;
   }
 
-  /** Whether the plain scalar just read is null, a boolean or a number in YAML. */
+  /** Whether the plain scalar just read is null, a boolean or a number in YAML (NON_STRING_PLAIN),
+   *  with the regular expression only for values that could be one. */
   private isNonString(): boolean {
-    const code = this.text.charCodeAt(this.valueStart);
-    // Only these can start such a scalar: ~ n N t T f F digits + - .
-    if (!(code === 126 || code === 110 || code === 78 || code === 116 || code === 84 || code === 102 || code === 70 || (code >= 48 && code <= 57) || code === 43 || code === DASH || code === 46)) return false;
-    return NON_STRING_PLAIN.test(this.text.slice(this.valueStart, this.valueEnd));
+    const text = this.text;
+    const start = this.valueStart;
+    const length = this.valueEnd - start;
+    const code = text.charCodeAt(start);
+    if (code >= 48 && code <= 57) {
+      // Digits, then the end or what continues a number: . e E o x (a UUID goes on with a letter or "-").
+      let at = start + 1;
+      while (at < this.valueEnd && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+      const next = at < this.valueEnd ? text.charCodeAt(at) : -1;
+      if (next !== -1 && next !== 46 && next !== 101 && next !== 69 && next !== 111 && next !== 120) return false;
+    } else if (code === 110 || code === 78 || code === 116 || code === 84 || code === 102 || code === 70) {
+      // null, true, false in their three spellings.
+      if (length !== 4 && length !== 5) return false;
+    } else if (code !== 126 && code !== 43 && code !== DASH && code !== 46) {
+      return false;
+    }
+    return NON_STRING_PLAIN.test(text.slice(start, this.valueEnd));
+  }
+}
+
+/** A log source with its fields in the order the rule writes them, as one object literal: adding
+ *  them one by one would give each log source a separate property store. */
+function logSourceOf(range: Range, order: string, category?: string, product?: string, service?: string): LogSource {
+  switch (order) {
+    case 'c': return { range, category };
+    case 'p': return { range, product };
+    case 's': return { range, service };
+    case 'cp': return { range, category, product };
+    case 'pc': return { range, product, category };
+    case 'cs': return { range, category, service };
+    case 'sc': return { range, service, category };
+    case 'ps': return { range, product, service };
+    case 'sp': return { range, service, product };
+    case 'cps': return { range, category, product, service };
+    case 'csp': return { range, category, service, product };
+    case 'pcs': return { range, product, category, service };
+    case 'psc': return { range, product, service, category };
+    case 'scp': return { range, service, category, product };
+    default: return { range, service, product, category };
   }
 }
 

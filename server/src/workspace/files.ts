@@ -74,12 +74,25 @@ export function isRuleCandidate(file: string): boolean {
   return RULE_EXTENSIONS.has(path.extname(file).toLowerCase());
 }
 
+/** isRuleCandidate for a file name (no separators), without path.extname: the walk asks it of every
+ *  file. As path.extname, a leading dot starts no extension (".yml" has none). */
+function isRuleFileName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && name.length - dot <= LONGEST_RULE_EXTENSION && RULE_EXTENSIONS.has(name.slice(dot).toLowerCase());
+}
+const LONGEST_RULE_EXTENSION = Math.max(...[...RULE_EXTENSIONS].map((extension) => extension.length));
+
 /** Matches workspace-relative paths against exclude globs (VS Code's `files.exclude` syntax). */
 export class ExcludeMatcher {
   private readonly matchers: ((relative: string) => boolean)[];
 
   constructor(globs: readonly string[]) {
     this.matchers = globs.map((glob) => picomatch(glob.startsWith('**/') || glob.includes('/') ? glob : `**/${glob}`, { dot: true }));
+  }
+
+  /** Whether no glob is set: nothing is excluded, and paths need not be made relative to ask. */
+  get excludesNothing(): boolean {
+    return this.matchers.length === 0;
   }
 
   excludesFile(relative: string): boolean {
@@ -100,10 +113,12 @@ export function excludeGlobs(filesExclude: Record<string, unknown> | undefined, 
   return [...fromFiles, ...ttpLensExclude];
 }
 
-/** Every candidate rule file under `root`, depth-first, skipping excluded folders. Symbolic links are
+/** Every candidate rule file under `root`, sorted, skipping excluded folders. Symbolic links are
  *  not followed, so link loops cannot trap the walk. */
 export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
   const files: string[] = [];
+  const checked = !exclude.excludesNothing;
+  const separator = path.sep;
   // Paths are built by concatenation (not path.join/relative per entry): this walks every folder.
   const walk = (directory: string, relativeDirectory: string) => {
     let entries;
@@ -112,16 +127,25 @@ export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
     } catch {
       return; // unreadable folder: nothing to index there
     }
+    // Sorted a folder at a time, a folder's name followed by the separator: the order of a sort of
+    // the whole paths (what is under a folder comes together, and sorts as the folder's name and
+    // separator do), for the price of sorting names instead of long paths with long common prefixes.
+    const names: string[] = [];
     for (const entry of entries) {
-      const absolute = `${directory}${path.sep}${entry.name}`;
-      const relative = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (!exclude.excludesDirectory(relative)) walk(absolute, relative);
-      } else if (entry.isFile() && isRuleCandidate(entry.name) && !exclude.excludesFile(relative)) {
-        files.push(absolute);
+      if (entry.isDirectory()) names.push(entry.name + separator);
+      else if (entry.isFile() && isRuleFileName(entry.name)) names.push(entry.name);
+    }
+    names.sort();
+    for (const name of names) {
+      if (name.endsWith(separator)) {
+        const folder = name.slice(0, -1);
+        const relative = checked ? (relativeDirectory ? `${relativeDirectory}/${folder}` : folder) : '';
+        if (!checked || !exclude.excludesDirectory(relative)) walk(`${directory}${separator}${folder}`, relative);
+      } else if (!checked || !exclude.excludesFile(relativeDirectory ? `${relativeDirectory}/${name}` : name)) {
+        files.push(`${directory}${separator}${name}`);
       }
     }
   };
   walk(path.resolve(root), '');
-  return files.sort();
+  return files;
 }
