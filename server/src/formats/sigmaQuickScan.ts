@@ -6,8 +6,8 @@
 // documents, flow style, comments or blank lines inside the sections it reads, anchors, multi-line
 // values, duplicate keys… A test checks the equality on every SigmaHQ rule and every fixture.
 import type { Range } from 'vscode-languageserver-types';
-import type { InsertionPoint, LogSource, RuleDocument } from './model';
-import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
+import type { AttackReference, InsertionPoint, LogSource, RuleDocument, RuleIdentity } from './model';
+import { keptString, referenceWithRange } from './model';
 import { sigmaTagTemplate } from './sigmaTags';
 
 const NEWLINE = 10;
@@ -120,10 +120,24 @@ function sharedRange(line: number, start: number, end: number): Range {
   return range;
 }
 
+/** text.slice(start, end) as a string of its own, sharing no memory with the text (as copiedString),
+ *  in one flat string: joining two pieces builds one, where a slice of a concatenation is two
+ *  objects (the copy and a view of it) for the index to keep. */
+function ownCopy(text: string, start: number, end: number): string {
+  return end - start < 13 ? text.slice(start, end) : [text.slice(start, start + 1), text.slice(start + 1, end)].join('');
+}
+
+/** The references of the file being read, copied into an array of their number at the end (one
+ *  file is read at a time: the scan is synchronous). */
+const REFERENCES: AttackReference[] = [];
+
 /** The reading of one file: positions are offsets into `text`; `line` is the number of the line
  *  being read, counted as the reading moves down (the jumps over sections count their newlines). */
 class QuickScan {
-  readonly rule: RuleDocument;
+  private readonly identity: RuleIdentity = {};
+  private referenceCount = 0;
+  private source: LogSource | undefined;
+  private insertion: InsertionPoint | undefined;
   private line = 0;
   private keyBits = 0;
   private otherKeys: Set<string> | undefined;
@@ -134,12 +148,14 @@ class QuickScan {
   /** See nextHash: -2 before the first search. */
   private hashAt = -2;
 
-  constructor(private readonly text: string, uri: string) {
-    this.rule = emptyRuleDocument(uri, 'sigma');
-  }
+  constructor(
+    private readonly text: string,
+    private readonly uri: string,
+  ) {}
 
   /** The rule, or undefined when the line scanner must read the file. */
   run(): RuleDocument | undefined {
+    REFERENCES.length = 0;
     const text = this.text;
     const length = text.length;
     let at = 0;
@@ -150,7 +166,19 @@ class QuickScan {
       if (at < 0) return undefined;
     }
     if ((this.keyBits & TITLE) === 0 || (this.keyBits & SIGMA_BODY) === 0) return undefined;
-    return this.rule;
+    return this.ruleDocument();
+  }
+
+  /** The rule as emptyRuleDocument and the line scanner make it (same keys, same order), built at
+   *  once: arrays of the exact size and no separate store for a property added later. */
+  private ruleDocument(): RuleDocument {
+    const references = REFERENCES.slice(0, this.referenceCount);
+    REFERENCES.length = 0;
+    const logSources: LogSource[] = this.source ? [this.source] : [];
+    const { uri, identity, insertion } = this;
+    return insertion
+      ? { uri, format: 'sigma', identity, references, logSources, problems: [], insertion }
+      : { uri, format: 'sigma', identity, references, logSources, problems: [] };
   }
 
   /** The start of the next line at column 0 that is neither blank nor a comment, after the line
@@ -198,10 +226,10 @@ class QuickScan {
     if (bit === TAGS) return valueStart === end ? this.tags(end + 1) : -1;
     if (bit === LOGSOURCE) return valueStart === end ? this.logSource(keyLine, end + 1) : -1;
     if (!this.scalar(valueStart, end) || (!this.valueQuoted && this.isNonString())) return -1;
-    const identity = this.rule.identity;
+    const identity = this.identity;
     // Statuses and levels are a few words, each kept once; titles and IDs are the rule's own.
-    if (bit === TITLE) identity.title = copiedString(text.slice(this.valueStart, this.valueEnd));
-    else if (bit === ID) identity.id = copiedString(text.slice(this.valueStart, this.valueEnd));
+    if (bit === TITLE) identity.title = ownCopy(text, this.valueStart, this.valueEnd);
+    else if (bit === ID) identity.id = ownCopy(text, this.valueStart, this.valueEnd);
     else if (bit === STATUS) identity.status = STATUS_VALUE.of(text, this.valueStart, this.valueEnd);
     else identity.level = LEVEL_VALUE.of(text, this.valueStart, this.valueEnd);
     return this.afterValue(end + 1);
@@ -271,7 +299,7 @@ class QuickScan {
         if (!this.scalar(valueStart, end)) return -1;
         const line = this.line;
         const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
-        if (template) this.rule.references.push(referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at)));
+        if (template) REFERENCES[this.referenceCount++] = referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at));
         lastLine = line;
         lastLineStart = at;
         lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
@@ -284,7 +312,7 @@ class QuickScan {
 
   /** Where a new tag goes, as the parsers place it: a line after the last item, with its prefix. */
   private finishTags(next: number, lastLine: number, lastLineStart: number, lastPrefixEnd: number): number {
-    if (lastLine >= 0) this.rule.insertion = sharedInsertion(lastLine + 1, ITEM_PREFIX.of(this.text, lastLineStart, lastPrefixEnd));
+    if (lastLine >= 0) this.insertion = sharedInsertion(lastLine + 1, ITEM_PREFIX.of(this.text, lastLineStart, lastPrefixEnd));
     return next;
   }
 
@@ -338,7 +366,7 @@ class QuickScan {
       else if (field === 'p') product = PRODUCT.of(text, this.valueStart, this.valueEnd);
       else service = SERVICE.of(text, this.valueStart, this.valueEnd);
     }
-    if (category || product || service) this.rule.logSources.push(logSourceOf(sharedRange(keyLine, 0, 9), order, category, product, service));
+    if (category || product || service) this.source = logSourceOf(sharedRange(keyLine, 0, 9), order, category, product, service);
     return at;
   }
 

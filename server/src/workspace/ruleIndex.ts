@@ -51,16 +51,20 @@ export class RuleIndex {
   }
 
   set(rule: RuleDocument): void {
-    const previous = this.rules.get(rule.uri);
+    const uri = rule.uri;
+    const previous = this.rules.get(uri);
     const coverageChanged = !previous || coverageSignature(previous) !== coverageSignature(rule);
     if (previous) this.removeEntries(previous);
-    this.rules.set(rule.uri, rule);
-    for (const key of keysOf(rule)) {
+    this.rules.set(uri, rule);
+    // A rule's repeated IDs add its URI again, which changes nothing: no set of its keys is made.
+    for (const reference of rule.references) {
+      const key = indexKey(reference.kind, reference.id);
+      if (key === null) continue;
       let uris = this.byId.get(key);
       if (!uris) this.byId.set(key, (uris = new Set()));
-      uris.add(rule.uri);
+      uris.add(uri);
     }
-    this.changed({ uri: rule.uri, kind: 'set', coverageChanged });
+    this.changed(uri, 'set', coverageChanged);
   }
 
   delete(uri: string): boolean {
@@ -68,7 +72,7 @@ export class RuleIndex {
     if (!previous) return false;
     this.removeEntries(previous);
     this.rules.delete(uri);
-    this.changed({ uri, kind: 'delete', coverageChanged: true });
+    this.changed(uri, 'delete', true);
     return true;
   }
 
@@ -86,15 +90,19 @@ export class RuleIndex {
   }
 
   private removeEntries(previous: RuleDocument): void {
-    for (const key of keysOf(previous)) {
-      const uris = this.byId.get(key);
-      uris?.delete(previous.uri);
-      if (uris?.size === 0) this.byId.delete(key);
+    for (const reference of previous.references) {
+      const key = indexKey(reference.kind, reference.id);
+      const uris = key === null ? undefined : this.byId.get(key);
+      if (uris === undefined) continue;
+      uris.delete(previous.uri);
+      if (uris.size === 0) this.byId.delete(key!);
     }
   }
 
-  private changed(change: IndexChange): void {
+  private changed(uri: string, kind: IndexChange['kind'], coverageChanged: boolean): void {
     this.generation++;
+    if (this.listeners.length === 0) return;
+    const change: IndexChange = { uri, kind, coverageChanged };
     for (const listener of this.listeners) listener(change);
   }
 }
@@ -121,25 +129,16 @@ function coverageSignature(rule: RuleDocument): string {
 // edit of a file with 100,000 references costs one pass over it, not four.
 const signatures = new WeakMap<RuleDocument, string>();
 
-/** Index keys of a rule's well-formed ID references (tactics written by name are not IDs); each
- *  distinct ID is checked once. */
-function keysOf(rule: RuleDocument): Set<string> {
-  const found = new Set<string>();
-  for (const reference of rule.references) {
-    if (reference.kind === 'unknown') continue;
-    const key = indexKey(reference.kind, reference.id);
-    if (key !== null) found.add(key);
-  }
-  return found;
-}
-
 /** Index keys by kind and ID (null: not a well-formed ID), made and checked once for all rules: a
  *  repository references a few thousand distinct IDs, each from many rules. Bounded. */
 const INDEX_KEYS = new Map<string, Map<string, string | null>>();
 let indexKeyCount = 0;
 const MAX_INDEX_KEYS = 50_000;
 
+/** The index key of a reference: its kind and ID, or null when it names no well-formed ID (an
+ *  unknown tag, a tactic written by name). */
 function indexKey(kind: string, id: string): string | null {
+  if (kind === 'unknown') return null;
   let ofKind = INDEX_KEYS.get(kind);
   if (ofKind === undefined) INDEX_KEYS.set(kind, (ofKind = new Map()));
   let key = ofKind.get(id);
