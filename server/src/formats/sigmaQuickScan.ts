@@ -78,6 +78,33 @@ const SERVICE = new LastKept();
 const STATUS_VALUE = new LastKept();
 const LEVEL_VALUE = new LastKept();
 
+/** References by template and shared range: the same tag at the same place in another rule is the
+ *  same reference (never changed once made), so a repository's index holds a few thousand. Bounded. */
+const REFERENCES_AT = new Map<AttackReference, Map<Range, AttackReference>>();
+let referencesAtCount = 0;
+const MAX_REFERENCES_AT = 100_000;
+
+function sharedReference(template: AttackReference, line: number, start: number, end: number): AttackReference {
+  const key = rangeKey(line, start, end);
+  const range = rangeAt(key, line, start, end);
+  if (key < 0) return referenceWithRange(template, range);
+  let byRange = REFERENCES_AT.get(template);
+  if (byRange === undefined) REFERENCES_AT.set(template, (byRange = new Map()));
+  let reference = byRange.get(range);
+  if (reference === undefined) {
+    if (referencesAtCount >= MAX_REFERENCES_AT) {
+      REFERENCES_AT.clear();
+      REFERENCES_AT.set(template, byRange);
+      byRange.clear();
+      referencesAtCount = 0;
+    }
+    reference = referenceWithRange(template, range);
+    byRange.set(range, reference);
+    referencesAtCount++;
+  }
+  return reference;
+}
+
 /** Insertion points by item prefix and line, shared like ranges (never changed once made). Bounded. */
 const INSERTIONS = new Map<string, Map<number, InsertionPoint>>();
 let insertionCount = 0;
@@ -108,9 +135,17 @@ function sharedInsertion(line: number, itemPrefix: string): InsertionPoint {
 const RANGES = new Map<number, Range>();
 const MAX_RANGES = 100_000;
 
+/** The key of a range in RANGES, or -1 for a range too far out to share. */
+function rangeKey(line: number, start: number, end: number): number {
+  return line >= 2048 || start >= 1024 || end >= 1024 ? -1 : line * 1048576 + start * 1024 + end;
+}
+
 function sharedRange(line: number, start: number, end: number): Range {
-  if (line >= 2048 || start >= 1024 || end >= 1024) return { start: { line, character: start }, end: { line, character: end } };
-  const key = line * 1048576 + start * 1024 + end;
+  return rangeAt(rangeKey(line, start, end), line, start, end);
+}
+
+function rangeAt(key: number, line: number, start: number, end: number): Range {
+  if (key < 0) return { start: { line, character: start }, end: { line, character: end } };
   let range = RANGES.get(key);
   if (range === undefined) {
     if (RANGES.size >= MAX_RANGES) RANGES.clear();
@@ -299,7 +334,7 @@ class QuickScan {
         if (!this.scalar(valueStart, end)) return -1;
         const line = this.line;
         const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
-        if (template) REFERENCES[this.referenceCount++] = referenceWithRange(template, sharedRange(line, this.valueStart - at, this.valueEnd - at));
+        if (template) REFERENCES[this.referenceCount++] = sharedReference(template, line, this.valueStart - at, this.valueEnd - at);
         lastLine = line;
         lastLineStart = at;
         lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
