@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { detectFormat, isPlainYamlRuleFile } from '../../server/src/formats/detect';
 import { detachFromText, type RuleDocument } from '../../server/src/formats/model';
 import { parseWithFormat } from '../../server/src/formats/parse';
+import { parseSigma } from '../../server/src/formats/sigma';
 import { quickScanSigma } from '../../server/src/formats/sigmaQuickScan';
 import { scanSigma } from '../../server/src/formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../../server/src/formats/yamlRule';
@@ -139,6 +140,23 @@ describe('quick Sigma scanner', () => {
       '',
     ];
     for (const text of declined) assert.equal(quickScanSigma('file:///rule.yml', text), undefined, JSON.stringify(text.slice(0, 120)));
+  });
+
+  test('tabs in comment lines are comment text: read, as the line scanner and the full parser read them', () => {
+    const text = SIGMA_RULE.replace('detection:\n', 'detection:\n    # a\ttab\n#\t\n').replace('tags:\n', 'tags:\n        # -\t\'\t\'\n');
+    assert.ok(check(text, 'tabs in comments'));
+    const quick = quickScanSigma('file:///rule.yml', text)!;
+    const full = parseSigma('file:///rule.yml', text);
+    assert.deepEqual(full.problems, []);
+    assert.deepEqual(quick.references, full.references);
+    assert.deepEqual(quick.identity, full.identity);
+    assert.deepEqual(quick.insertion, full.insertion);
+    assert.deepEqual(quick.logSources.map(({ span: _, ...source }) => source), full.logSources.map(({ span: _, ...source }) => source));
+    for (const elsewhere of ['status: te\tst', 'status:\ttest', '\tstatus: test']) {
+      const declined = SIGMA_RULE.replace('status: test', elsewhere);
+      assert.equal(quickScanSigma('file:///rule.yml', declined), undefined, elsewhere);
+      assert.equal(scanSigma('file:///rule.yml', declined), undefined, elsewhere);
+    }
   });
 
   test('mutated rules: declined, or read exactly as the line scanner reads them', () => {

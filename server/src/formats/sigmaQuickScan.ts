@@ -1,13 +1,14 @@
 // The workspace index's first try on a YAML file: a Sigma rule written the way rule repositories
 // write them (SigmaHQ: one document, block `tags` list, `logsource` fields, plain or simply quoted
-// one-line values, no tabs) read with string searches and character loops, no line slices, no
-// regular expression per line. It returns exactly what the line scanner (sigmaScan.ts) returns for
-// such a file, and undefined — "ask the line scanner" — for anything else: other formats, several
-// documents, flow style, comments or blank lines inside the sections it reads, anchors, multi-line
-// values, duplicate keys… A test checks the equality on every SigmaHQ rule and every fixture.
+// one-line values) read with string searches and character loops, no line slices, no regular
+// expression per line. It returns exactly what the line scanner (sigmaScan.ts) returns for such a
+// file, and undefined — "ask the line scanner" — for anything else: other formats, several
+// documents, flow style, tabs outside comment lines, anchors, multi-line values, duplicate keys…
+// A test checks the equality on every SigmaHQ rule, every fixture and mutations of them.
 import type { Range } from 'vscode-languageserver-types';
 import type { AttackReference, InsertionPoint, LogSource, RuleDocument, RuleIdentity } from './model';
 import { keptString, referenceWithRange } from './model';
+import { hasTabOutsideComments } from './sigmaScan';
 import { sigmaTagTemplate } from './sigmaTags';
 
 const NEWLINE = 10;
@@ -78,28 +79,33 @@ const SERVICE = new LastKept();
 const STATUS_VALUE = new LastKept();
 const LEVEL_VALUE = new LastKept();
 
-/** References by template and shared range: the same tag at the same place in another rule is the
- *  same reference (never changed once made), so a repository's index holds a few thousand. Bounded. */
-const REFERENCES_AT = new Map<AttackReference, Map<Range, AttackReference>>();
+/** References by tag and place (the key of their range), null for a tag outside the `attack.`
+ *  namespace: the same tag at the same place in another rule is the same reference (never changed
+ *  once made), found with two lookups, so a repository's index holds a few thousand. Bounded. */
+const REFERENCES_AT = new Map<string, Map<number, AttackReference | null>>();
 let referencesAtCount = 0;
 const MAX_REFERENCES_AT = 100_000;
 
-function sharedReference(template: AttackReference, line: number, start: number, end: number): AttackReference {
+function sharedReference(tag: string, line: number, start: number, end: number): AttackReference | null {
   const key = rangeKey(line, start, end);
-  const range = rangeAt(key, line, start, end);
-  if (key < 0) return referenceWithRange(template, range);
-  let byRange = REFERENCES_AT.get(template);
-  if (byRange === undefined) REFERENCES_AT.set(template, (byRange = new Map()));
-  let reference = byRange.get(range);
-  if (reference === undefined) {
+  if (key < 0) {
+    const template = sigmaTagTemplate(tag);
+    return template && referenceWithRange(template, rangeAt(key, line, start, end));
+  }
+  let byPlace = REFERENCES_AT.get(tag);
+  if (byPlace === undefined) {
     if (referencesAtCount >= MAX_REFERENCES_AT) {
       REFERENCES_AT.clear();
-      REFERENCES_AT.set(template, byRange);
-      byRange.clear();
       referencesAtCount = 0;
     }
-    reference = referenceWithRange(template, range);
-    byRange.set(range, reference);
+    byPlace = new Map();
+    REFERENCES_AT.set(keptString(tag), byPlace);
+  }
+  let reference = byPlace.get(key);
+  if (reference === undefined) {
+    const template = sigmaTagTemplate(tag);
+    reference = template && referenceWithRange(template, rangeAt(key, line, start, end));
+    byPlace.set(key, reference);
     referencesAtCount++;
   }
   return reference;
@@ -333,8 +339,8 @@ class QuickScan {
         while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
         if (!this.scalar(valueStart, end)) return -1;
         const line = this.line;
-        const template = sigmaTagTemplate(text.slice(this.valueStart, this.valueEnd));
-        if (template) REFERENCES[this.referenceCount++] = sharedReference(template, line, this.valueStart - at, this.valueEnd - at);
+        const reference = sharedReference(text.slice(this.valueStart, this.valueEnd), line, this.valueStart - at, this.valueEnd - at);
+        if (reference) REFERENCES[this.referenceCount++] = reference;
         lastLine = line;
         lastLineStart = at;
         lastPrefixEnd = this.valueStart - (this.valueQuoted ? 1 : 0);
@@ -517,6 +523,6 @@ function logSourceOf(range: Range, order: string, category?: string, product?: s
 /** The Sigma rule in `text` when it is written in the common shape (see above), else undefined:
  *  then detect the format and use the line scanner or the parser, as for any file. */
 export function quickScanSigma(uri: string, text: string): RuleDocument | undefined {
-  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0) return undefined;
+  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.indexOf('\r') >= 0 || (text.indexOf('\t') >= 0 && hasTabOutsideComments(text))) return undefined;
   return new QuickScan(text, uri).run();
 }

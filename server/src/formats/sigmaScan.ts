@@ -2,7 +2,7 @@
 // `logsource`, with exact ranges, without building a YAML tree. It handles the shapes real rule
 // repositories use (block or one-line flow `tags`, plain and simply-quoted scalars, comments,
 // multi-document collections) and gives up — returns undefined — on anything else (anchors,
-// aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
+// aliases, escapes, block scalars, tabs (but in comment lines), odd indentation, duplicate keys), so the caller falls back
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
 import type { LogSource, RuleDocument } from './model';
@@ -54,6 +54,18 @@ function scalar(line: string, from: number, inFlow = false): ScalarToken {
   return { value, start, end: start + value.length };
 }
 
+/** Whether a tab is anywhere but in a comment line (one whose first character after spaces is "#"):
+ *  a tab there is comment text to YAML — or content of a block or multi-line scalar, which the
+ *  scanners never read — while elsewhere it may be indentation, which YAML refuses. */
+export function hasTabOutsideComments(text: string): boolean {
+  for (let tab = text.indexOf('\t'); tab >= 0; tab = text.indexOf('\t', tab + 1)) {
+    let first = Math.max(text.lastIndexOf('\n', tab), text.lastIndexOf('\r', tab)) + 1;
+    while (text.charCodeAt(first) === 32) first++;
+    if (text.charCodeAt(first) !== 35 /* # */ || first > tab) return true;
+  }
+  return false;
+}
+
 export function scanSigma(uri: string, text: string): RuleDocument | undefined {
   try {
     return scan(uri, text);
@@ -65,7 +77,7 @@ export function scanSigma(uri: string, text: string): RuleDocument | undefined {
 
 function scan(uri: string, text: string): RuleDocument {
   // Lines here end at \n (\r\n included); a lone \r also ends one for the editor: left to the parser.
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
+  if (text.charCodeAt(0) === 0xfeff || hasTabOutsideComments(text) || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
   const rule = emptyRuleDocument(uri, 'sigma');
   let documentIndex = 0;
   let documentHasContent = false;
