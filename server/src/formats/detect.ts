@@ -35,6 +35,44 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
   });
 }
 
+/** Whether any of the user's format globs is set. */
+export function hasGlobs(globs: FormatGlobs): boolean {
+  for (const format in globs) if (globs[format as RuleFormat]?.length) return true;
+  return false;
+}
+
+/** Whether detectFormat, without globs, would look for YAML rule keys in this file first: a .yml or
+ *  .yaml file (any case) other than MaxPatrol's metainfo.yaml. Without path.basename/extname: this
+ *  runs for every file of the workspace. False for unusual names (".yml", "a..yml", a trailing
+ *  separator), which detectFormat then decides. */
+export function isPlainYamlRuleFile(filePath: string): boolean {
+  const length = filePath.length;
+  // The extension, compared letter by letter (a | 32 lower-cases an ASCII letter; no other
+  // character lower-cases to these letters).
+  const dot = length - (endsWithLower(filePath, '.yml') ? 4 : endsWithLower(filePath, '.yaml') ? 5 : length + 1);
+  if (dot < 0) return false;
+  const windows = path.sep === '\\';
+  const nameStart = (windows ? Math.max(filePath.lastIndexOf('/', dot), filePath.lastIndexOf('\\', dot), filePath.lastIndexOf(':', dot)) : filePath.lastIndexOf('/', dot)) + 1;
+  if (dot <= nameStart || filePath.charCodeAt(nameStart) === 46 /* . */ || filePath.charCodeAt(dot - 1) === 46) return false;
+  // Only a name of metainfo's length can lower-case to it.
+  const nameLength = length - nameStart;
+  if (nameLength !== 12 && nameLength !== 13) return true;
+  const name = filePath.slice(nameStart).toLowerCase();
+  return name !== 'metainfo.yaml' && name !== 'metainfo.yml';
+}
+
+/** Whether `text` ends with `suffix` (lower-case ASCII letters and dots) in any case. */
+function endsWithLower(text: string, suffix: string): boolean {
+  const offset = text.length - suffix.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    const code = suffix.charCodeAt(i);
+    const actual = text.charCodeAt(offset + i);
+    if (actual !== code && (code === 46 || (actual | 32) !== code)) return false;
+  }
+  return true;
+}
+
 /** The rule format of a file, or 'text' for any other text (IDs in prose), or undefined for files
  *  that are neither (other YAML/TOML, such as CI configuration, and prose) when `rulesOnly` is set;
  *  then 'text' means detection content in another language (isDetectionText).

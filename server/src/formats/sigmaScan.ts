@@ -2,12 +2,12 @@
 // `logsource`, with exact ranges, without building a YAML tree. It handles the shapes real rule
 // repositories use (block or one-line flow `tags`, plain and simply-quoted scalars, comments,
 // multi-document collections) and gives up — returns undefined — on anything else (anchors,
-// aliases, escapes, block scalars, tabs, odd indentation, duplicate keys), so the caller falls back
+// aliases, escapes, block scalars, tabs (but in comment lines), odd indentation, duplicate keys), so the caller falls back
 // to the full parser (sigma.ts). Its references equal the full parser's: a test checks every
 // SigmaHQ rule, and the benchmark checks it again.
-import type { AttackReference, LogSource, RuleDocument } from './model';
+import type { LogSource, RuleDocument } from './model';
 import { copiedString, emptyRuleDocument, keptString, referenceWithRange } from './model';
-import { isAttackTag, sigmaTagReference } from './sigmaTags';
+import { sigmaTagTemplate } from './sigmaTags';
 
 type Section = 'tags' | 'logsource' | 'identity' | 'other';
 
@@ -27,12 +27,6 @@ const SPECIAL_START = /^[&*!|>%@`{[]/;
 const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 class GiveUp extends Error {}
-
-/** What each distinct tag means, as a template the references copy (its strings copied off the
- *  file's text, which the index must not keep): a repository uses a few hundred
- *  distinct tags thousands of times, and a hostile file repeats one by the thousand. Bounded. */
-const TAG_MEANINGS = new Map<string, AttackReference | null>();
-const MAX_TAG_MEANINGS = 20_000;
 
 /** Scans one line-relative value: a plain scalar or a quoted one without escapes. */
 function scalar(line: string, from: number, inFlow = false): ScalarToken {
@@ -60,6 +54,18 @@ function scalar(line: string, from: number, inFlow = false): ScalarToken {
   return { value, start, end: start + value.length };
 }
 
+/** Whether a tab is anywhere but in a comment line (one whose first character after spaces is "#"):
+ *  a tab there is comment text to YAML — or content of a block or multi-line scalar, which the
+ *  scanners never read — while elsewhere it may be indentation, which YAML refuses. */
+export function hasTabOutsideComments(text: string): boolean {
+  for (let tab = text.indexOf('\t'); tab >= 0; tab = text.indexOf('\t', tab + 1)) {
+    let first = Math.max(text.lastIndexOf('\n', tab), text.lastIndexOf('\r', tab)) + 1;
+    while (text.charCodeAt(first) === 32) first++;
+    if (text.charCodeAt(first) !== 35 /* # */ || first > tab) return true;
+  }
+  return false;
+}
+
 export function scanSigma(uri: string, text: string): RuleDocument | undefined {
   try {
     return scan(uri, text);
@@ -71,7 +77,7 @@ export function scanSigma(uri: string, text: string): RuleDocument | undefined {
 
 function scan(uri: string, text: string): RuleDocument {
   // Lines here end at \n (\r\n included); a lone \r also ends one for the editor: left to the parser.
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
+  if (text.charCodeAt(0) === 0xfeff || hasTabOutsideComments(text) || (text.includes('\r') && /\r(?!\n)/.test(text))) throw new GiveUp();
   const rule = emptyRuleDocument(uri, 'sigma');
   let documentIndex = 0;
   let documentHasContent = false;
@@ -98,13 +104,7 @@ function scan(uri: string, text: string): RuleDocument {
   };
 
   const addTag = (token: ScalarToken, line: number) => {
-    let meaning = TAG_MEANINGS.get(token.value);
-    if (meaning === undefined) {
-      if (TAG_MEANINGS.size >= MAX_TAG_MEANINGS) TAG_MEANINGS.clear();
-      const tag = keptString(token.value);
-      meaning = isAttackTag(tag) ? sigmaTagReference(tag, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 0) : null;
-      TAG_MEANINGS.set(tag, meaning);
-    }
+    const meaning = sigmaTagTemplate(token.value);
     if (!meaning) return;
     const reference = referenceWithRange(meaning, { start: { line, character: token.start }, end: { line, character: token.end } });
     if (documentIndex > 0) reference.documentIndex = documentIndex;

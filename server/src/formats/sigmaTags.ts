@@ -3,7 +3,7 @@
 import { ID_PREFIX_KIND } from '../corpus/ids';
 import type { ObjectKind } from '../corpus/model';
 import type { Range } from 'vscode-languageserver-types';
-import type { AttackReference } from './model';
+import { type AttackReference, keptString } from './model';
 import { later } from '../l10n/l10n';
 
 export interface SigmaTagMeaning {
@@ -80,4 +80,24 @@ export function sigmaTagReference(tag: string, range: Range, documentIndex: numb
   if (meaning.malformed) reference.malformed = meaning.malformed;
   if (documentIndex > 0) reference.documentIndex = documentIndex;
   return reference;
+}
+
+/** What each distinct tag means, as a template the references copy (its strings copied off the
+ *  file's text, which the index must not keep): a repository uses a few hundred
+ *  distinct tags thousands of times, and a hostile file repeats one by the thousand. Bounded. */
+const TAG_TEMPLATES = new Map<string, AttackReference | null>();
+const MAX_TAG_TEMPLATES = 20_000;
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The reference template of a tag in a Sigma rule's `tags` (document 0, no range: the scanners copy
+ *  it with referenceWithRange), or null for a tag outside the `attack.` namespace. Cached. */
+export function sigmaTagTemplate(tag: string): AttackReference | null {
+  let template = TAG_TEMPLATES.get(tag);
+  if (template === undefined) {
+    if (TAG_TEMPLATES.size >= MAX_TAG_TEMPLATES) TAG_TEMPLATES.clear();
+    const kept = keptString(tag);
+    template = isAttackTag(kept) ? sigmaTagReference(kept, NO_RANGE, 0) : null;
+    TAG_TEMPLATES.set(kept, template);
+  }
+  return template;
 }

@@ -43,9 +43,15 @@ export function readRuleFile(file: string): ReadResult {
       read += n;
     }
     if (read > MAX_RULE_BYTES) return tooLarge(fd);
-    const content = readBuffer.subarray(0, read);
-    if (isBinary(content)) return { skipped: 'binary', detail: 'contains NUL bytes' };
-    return { text: content.toString('utf8') };
+    // isBinary without a view of the buffer: a NUL written just after the first 8 KB (the buffer
+    // always has room after what was read) stops the search there.
+    const limit = Math.min(read, BINARY_PROBE_BYTES);
+    const saved = readBuffer[limit];
+    readBuffer[limit] = 0;
+    const firstNul = readBuffer.indexOf(0);
+    readBuffer[limit] = saved;
+    if (firstNul < limit) return { skipped: 'binary', detail: 'contains NUL bytes' };
+    return { text: readBuffer.toString('utf8', 0, read) };
   } catch (error) {
     return { skipped: 'unreadable', detail: (error as Error).message };
   } finally {
@@ -57,14 +63,24 @@ function tooLarge(fd: number): ReadResult {
   return { skipped: 'large', detail: `${(fstatSync(fd).size / 1048576).toFixed(1)} MB` };
 }
 
+const BINARY_PROBE_BYTES = 8192;
+
 /** A NUL byte in the first 8 KB: what git and most editors take as "binary". */
 export function isBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8192).indexOf(0) !== -1;
+  return bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1;
 }
 
 export function isRuleCandidate(file: string): boolean {
   return RULE_EXTENSIONS.has(path.extname(file).toLowerCase());
 }
+
+/** isRuleCandidate for a file name (no separators), without path.extname: the walk asks it of every
+ *  file. As path.extname, a leading dot starts no extension (".yml" has none). */
+function isRuleFileName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && name.length - dot <= LONGEST_RULE_EXTENSION && RULE_EXTENSIONS.has(name.slice(dot).toLowerCase());
+}
+const LONGEST_RULE_EXTENSION = Math.max(...[...RULE_EXTENSIONS].map((extension) => extension.length));
 
 /** Matches workspace-relative paths against exclude globs (VS Code's `files.exclude` syntax). */
 export class ExcludeMatcher {
@@ -72,6 +88,11 @@ export class ExcludeMatcher {
 
   constructor(globs: readonly string[]) {
     this.matchers = globs.map((glob) => picomatch(glob.startsWith('**/') || glob.includes('/') ? glob : `**/${glob}`, { dot: true }));
+  }
+
+  /** Whether no glob is set: nothing is excluded, and paths need not be made relative to ask. */
+  get excludesNothing(): boolean {
+    return this.matchers.length === 0;
   }
 
   excludesFile(relative: string): boolean {
@@ -92,10 +113,12 @@ export function excludeGlobs(filesExclude: Record<string, unknown> | undefined, 
   return [...fromFiles, ...ttpLensExclude];
 }
 
-/** Every candidate rule file under `root`, depth-first, skipping excluded folders. Symbolic links are
+/** Every candidate rule file under `root`, sorted, skipping excluded folders. Symbolic links are
  *  not followed, so link loops cannot trap the walk. */
 export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
   const files: string[] = [];
+  const checked = !exclude.excludesNothing;
+  const separator = path.sep;
   // Paths are built by concatenation (not path.join/relative per entry): this walks every folder.
   const walk = (directory: string, relativeDirectory: string) => {
     let entries;
@@ -104,16 +127,25 @@ export function listRuleFiles(root: string, exclude: ExcludeMatcher): string[] {
     } catch {
       return; // unreadable folder: nothing to index there
     }
+    // Sorted a folder at a time, a folder's name followed by the separator: the order of a sort of
+    // the whole paths (what is under a folder comes together, and sorts as the folder's name and
+    // separator do), for the price of sorting names instead of long paths with long common prefixes.
+    const names: string[] = [];
     for (const entry of entries) {
-      const absolute = `${directory}${path.sep}${entry.name}`;
-      const relative = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (!exclude.excludesDirectory(relative)) walk(absolute, relative);
-      } else if (entry.isFile() && isRuleCandidate(entry.name) && !exclude.excludesFile(relative)) {
-        files.push(absolute);
+      if (entry.isDirectory()) names.push(entry.name + separator);
+      else if (entry.isFile() && isRuleFileName(entry.name)) names.push(entry.name);
+    }
+    names.sort();
+    for (const name of names) {
+      if (name.endsWith(separator)) {
+        const folder = name.slice(0, -1);
+        const relative = checked ? (relativeDirectory ? `${relativeDirectory}/${folder}` : folder) : '';
+        if (!checked || !exclude.excludesDirectory(relative)) walk(`${directory}${separator}${folder}`, relative);
+      } else if (!checked || !exclude.excludesFile(relativeDirectory ? `${relativeDirectory}/${name}` : name)) {
+        files.push(`${directory}${separator}${name}`);
       }
     }
   };
   walk(path.resolve(root), '');
-  return files.sort();
+  return files;
 }

@@ -2,9 +2,10 @@
 // parser when the scanner declines) or the format's parser. Files that are not rules are left out.
 import { fileUri } from '../uris';
 import type { FormatGlobs } from '../formats/detect';
-import { detectFormat } from '../formats/detect';
+import { detectFormat, hasGlobs, isPlainYamlRuleFile } from '../formats/detect';
 import { detachFromText, type RuleDocument } from '../formats/model';
 import { parseWithFormat } from '../formats/parse';
+import { quickScanSigma } from '../formats/sigmaQuickScan';
 import { scanSigma } from '../formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../formats/yamlRule';
 import { readRuleFile, type SkipReason } from './files';
@@ -14,6 +15,18 @@ export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail
 
 /** The RuleDocument of a rule file's text, or undefined when the text is no rule of a known format. */
 export function indexText(uri: string, filePath: string, text: string, globs: FormatGlobs = {}): RuleDocument | undefined {
+  return indexTextWith(uri, filePath, text, globs, !hasGlobs(globs));
+}
+
+/** indexText, told whether there are no format globs (checked once per batch of files). */
+function indexTextWith(uri: string, filePath: string, text: string, globs: FormatGlobs, noGlobs: boolean): RuleDocument | undefined {
+  // Most files of a rule repository are Sigma rules in the common shape: the quick scanner reads
+  // them and tells the format at once (title and logsource/detection keys, as detectFormat would);
+  // user globs come first, and what it declines takes the way below.
+  if (noGlobs && text.length <= STRICT_PARSE_LIMIT && isPlainYamlRuleFile(filePath)) {
+    const quick = quickScanSigma(uri, text);
+    if (quick) return quick;
+  }
   const format = detectFormat(filePath, text, globs, true);
   if (!format) return undefined;
   // Files over the strict parser's limit are read leniently by the parser too: the same reading
@@ -24,9 +37,13 @@ export function indexText(uri: string, filePath: string, text: string, globs: Fo
 }
 
 export function indexFile(filePath: string, globs: FormatGlobs = {}): FileOutcome {
+  return indexFileWith(filePath, globs, !hasGlobs(globs));
+}
+
+function indexFileWith(filePath: string, globs: FormatGlobs, noGlobs: boolean): FileOutcome {
   const read = readRuleFile(filePath);
   if ('skipped' in read) return read;
-  const rule = indexText(fileUri(filePath), filePath, read.text, globs);
+  const rule = indexTextWith(fileUri(filePath), filePath, read.text, globs, noGlobs);
   return rule ? { rule } : { notRule: true };
 }
 
@@ -43,7 +60,9 @@ export interface IndexRunOptions {
 /** Indexes files into `index` synchronously (CLI, benchmark). */
 export function indexFilesSync(files: readonly string[], index: RuleIndex, options: IndexRunOptions = {}): SkippedFiles {
   const skipped: SkippedFiles = { large: [], binary: [], unreadable: [] };
-  for (const file of files) record(file, indexFile(file, options.globs), index, skipped);
+  const globs = options.globs ?? {};
+  const noGlobs = !hasGlobs(globs);
+  for (const file of files) record(file, indexFileWith(file, globs, noGlobs), index, skipped);
   return skipped;
 }
 
@@ -53,7 +72,9 @@ export function indexFilesSync(files: readonly string[], index: RuleIndex, optio
 export async function indexFilesInBatches(files: readonly string[], options: BatchOptions): Promise<void> {
   for (let start = 0; start < files.length; start += BATCH_SIZE) {
     if (options.isCancelled?.()) return;
-    options.onOutcomes(files.slice(start, start + BATCH_SIZE).map((file) => [file, indexFile(file, options.globs)]));
+    const globs = options.globs ?? {};
+    const noGlobs = !hasGlobs(globs);
+    options.onOutcomes(files.slice(start, start + BATCH_SIZE).map((file) => [file, indexFileWith(file, globs, noGlobs)]));
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

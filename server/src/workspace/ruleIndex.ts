@@ -14,11 +14,10 @@ export interface IndexChange {
 
 export class RuleIndex {
   private readonly rules = new Map<string, RuleDocument>();
-  /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059"). */
+  /** Canonical ID → URIs of the rules referencing it; the key is prefixed by the kind ("technique:T1059").
+   *  A rule's keys are not kept: when it changes they are found again from the rule it replaces
+   *  (rules never change), which spares the index a Set per rule. */
   private readonly byId = new Map<string, Set<string>>();
-  /** Each rule's index keys, for removing them when it changes (a Map, not a WeakMap by rule:
-   *  thousands of weak entries cost the garbage collector more than the index itself). */
-  private readonly keysByUri = new Map<string, Set<string>>();
   private readonly listeners: ((change: IndexChange) => void)[] = [];
   /** Increases with every change; lets callers cache derived views. */
   generation = 0;
@@ -52,26 +51,28 @@ export class RuleIndex {
   }
 
   set(rule: RuleDocument): void {
-    const previous = this.rules.get(rule.uri);
+    const uri = rule.uri;
+    const previous = this.rules.get(uri);
     const coverageChanged = !previous || coverageSignature(previous) !== coverageSignature(rule);
-    this.removeEntries(rule.uri);
-    this.rules.set(rule.uri, rule);
-    const keys = keysOf(rule);
-    this.keysByUri.set(rule.uri, keys);
-    for (const key of keys) {
+    if (previous) this.removeEntries(previous);
+    this.rules.set(uri, rule);
+    // A rule's repeated IDs add its URI again, which changes nothing: no set of its keys is made.
+    for (const reference of rule.references) {
+      const key = indexKey(reference.kind, reference.id);
+      if (key === null) continue;
       let uris = this.byId.get(key);
       if (!uris) this.byId.set(key, (uris = new Set()));
-      uris.add(rule.uri);
+      uris.add(uri);
     }
-    this.changed({ uri: rule.uri, kind: 'set', coverageChanged });
+    this.changed(uri, 'set', coverageChanged);
   }
 
   delete(uri: string): boolean {
-    if (!this.rules.has(uri)) return false;
-    this.removeEntries(uri);
+    const previous = this.rules.get(uri);
+    if (!previous) return false;
+    this.removeEntries(previous);
     this.rules.delete(uri);
-    this.keysByUri.delete(uri);
-    this.changed({ uri, kind: 'delete', coverageChanged: true });
+    this.changed(uri, 'delete', true);
     return true;
   }
 
@@ -88,18 +89,20 @@ export class RuleIndex {
     return { dispose: () => this.listeners.splice(this.listeners.indexOf(listener), 1) };
   }
 
-  private removeEntries(uri: string): void {
-    const previous = this.keysByUri.get(uri);
-    if (!previous) return;
-    for (const key of previous) {
-      const uris = this.byId.get(key);
-      uris?.delete(uri);
-      if (uris?.size === 0) this.byId.delete(key);
+  private removeEntries(previous: RuleDocument): void {
+    for (const reference of previous.references) {
+      const key = indexKey(reference.kind, reference.id);
+      const uris = key === null ? undefined : this.byId.get(key);
+      if (uris === undefined) continue;
+      uris.delete(previous.uri);
+      if (uris.size === 0) this.byId.delete(key!);
     }
   }
 
-  private changed(change: IndexChange): void {
+  private changed(uri: string, kind: IndexChange['kind'], coverageChanged: boolean): void {
     this.generation++;
+    if (this.listeners.length === 0) return;
+    const change: IndexChange = { uri, kind, coverageChanged };
     for (const listener of this.listeners) listener(change);
   }
 }
@@ -126,19 +129,29 @@ function coverageSignature(rule: RuleDocument): string {
 // edit of a file with 100,000 references costs one pass over it, not four.
 const signatures = new WeakMap<RuleDocument, string>();
 
-/** Index keys of a rule's well-formed ID references (tactics written by name are not IDs); each
- *  distinct ID is checked once. */
-function keysOf(rule: RuleDocument): Set<string> {
-  const found = new Set<string>();
-  let rejected: Set<string> | undefined;
-  for (const reference of rule.references) {
-    if (reference.kind === 'unknown') continue;
-    const key = `${reference.kind}:${reference.id}`;
-    if (found.has(key) || rejected?.has(key)) continue;
-    if (parseAttackId(reference.id)) found.add(key);
-    else (rejected ??= new Set()).add(key);
+/** Index keys by kind and ID (null: not a well-formed ID), made and checked once for all rules: a
+ *  repository references a few thousand distinct IDs, each from many rules. Bounded. */
+const INDEX_KEYS = new Map<string, Map<string, string | null>>();
+let indexKeyCount = 0;
+const MAX_INDEX_KEYS = 50_000;
+
+/** The index key of a reference: its kind and ID, or null when it names no well-formed ID (an
+ *  unknown tag, a tactic written by name). */
+function indexKey(kind: string, id: string): string | null {
+  if (kind === 'unknown') return null;
+  let ofKind = INDEX_KEYS.get(kind);
+  if (ofKind === undefined) INDEX_KEYS.set(kind, (ofKind = new Map()));
+  let key = ofKind.get(id);
+  if (key === undefined) {
+    if (indexKeyCount >= MAX_INDEX_KEYS) {
+      for (const map of INDEX_KEYS.values()) map.clear();
+      indexKeyCount = 0;
+    }
+    key = parseAttackId(id) ? `${kind}:${id}` : null;
+    ofKind.set(id, key);
+    indexKeyCount++;
   }
-  return found;
+  return key;
 }
 
 function kindOfId(id: string): string {
