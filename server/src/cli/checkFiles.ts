@@ -40,10 +40,26 @@ const LEVEL_OF: Record<DiagnosticSeverity, Level> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
+/** Shown paths per directory, for the working directory they were made for: a rule folder holds many
+ *  files, and path.relative per file was a twelfth of `check`'s time on SigmaHQ outside the cwd. */
+let shownDirs: { cwd: string; dirs: Map<string, string> } | undefined;
+
 export function displayPath(absolute: string): string {
-  // Most files are under the working directory: a prefix is cheaper than path.relative (a tenth of
-  // check's listing time on SigmaHQ).
   const cwd = process.cwd();
+  if (shownDirs?.cwd !== cwd) shownDirs = { cwd, dirs: new Map() };
+  const cut = absolute.lastIndexOf(path.sep);
+  const dir = absolute.slice(0, cut);
+  // A file at a root (/x.yml, C:\\x.yml): no directory to share.
+  if (!dir.includes(path.sep)) return shownPath(cwd, absolute);
+  let shownDir = shownDirs.dirs.get(dir);
+  if (shownDir === undefined) shownDirs.dirs.set(dir, (shownDir = shownPath(cwd, dir)));
+  const name = absolute.slice(cut + 1);
+  return shownDir === '' ? name : `${shownDir}/${name}`;
+}
+
+function shownPath(cwd: string, absolute: string): string {
+  // Most files are under the working directory: a prefix is cheaper than path.relative.
+  if (absolute === cwd) return '';
   if (absolute.startsWith(cwd) && absolute[cwd.length] === path.sep) return absolute.slice(cwd.length + 1).split(path.sep).join('/');
   const relative = path.relative(cwd, absolute);
   return (relative && !path.isAbsolute(relative) ? relative : absolute).split(path.sep).join('/');
