@@ -36,7 +36,9 @@ export class LogSourceContext {
 
   /** Per log-source signature: the same few dozen sources recur across thousands of rules. */
   private readonly mappedCache = new Map<string, RuleReads | undefined>();
-  private readonly verdictCache = new WeakMap<Corpus, Map<string, ReturnType<ObservabilityCheck>>>();
+  /** Per corpus, per components list (by identity: ruleComponents hands out one list per log-source
+   *  signature), per technique: no key string to build per reference. */
+  private readonly verdictCache = new WeakMap<Corpus, WeakMap<readonly string[], Map<AttackObject, ReturnType<ObservabilityCheck>>>>();
 
   /** The components a rule's log sources provide, and the platforms their events come from;
    *  undefined when none of them is in the table. */
@@ -79,10 +81,11 @@ export class LogSourceContext {
     if (!verdicts) this.verdictCache.set(corpus, (verdicts = new Map()));
     const cache = verdicts;
     return (technique: AttackObject, components: string[]) => {
-      const key = `${technique.id}\u0001${components.join('\u0000')}`;
-      if (cache.has(key)) return cache.get(key);
+      let perTechnique = cache.get(components);
+      if (!perTechnique) cache.set(components, (perTechnique = new Map()));
+      if (perTechnique.has(technique)) return perTechnique.get(technique);
       const verdict = checkObservability(corpus, technique, components, this.strict);
-      cache.set(key, verdict);
+      perTechnique.set(technique, verdict);
       return verdict;
     };
   }
