@@ -49,11 +49,11 @@ export function displayPath(absolute: string): string {
   if (shownDirs?.cwd !== cwd) shownDirs = { cwd, dirs: new Map() };
   const cut = absolute.lastIndexOf(path.sep);
   const dir = absolute.slice(0, cut);
-  // A file at a root (/x.yml, C:\\x.yml): no directory to share.
-  if (!dir.includes(path.sep)) return shownPath(cwd, absolute);
+  const name = absolute.slice(cut + 1);
+  // A file at a root (/x.yml, C:\\x.yml), or a path not ending in a name: nothing to share.
+  if (!dir.includes(path.sep) || name === '' || name === '.' || name === '..') return shownPath(cwd, absolute);
   let shownDir = shownDirs.dirs.get(dir);
   if (shownDir === undefined) shownDirs.dirs.set(dir, (shownDir = shownPath(cwd, dir)));
-  const name = absolute.slice(cut + 1);
   return shownDir === '' ? name : `${shownDir}/${name}`;
 }
 
