@@ -12,7 +12,9 @@ import { Script } from 'node:vm';
 
 const main = path.join(__dirname, 'cli-main.js');
 const source = readFileSync(main, 'utf8');
-const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+// main.ts's commands (a name missing here only goes without its own cache); anything else, 'other'.
+const COMMAND_NAMES = ['show', 'search', 'coverage', 'check', 'diff', 'migrate', 'download'];
+const command = COMMAND_NAMES.includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
 const cacheDir = process.argv.includes('--no-cache') ? undefined : codeCacheDir();
 // The build, Node and the flags it runs with name the file: V8 checks its own version and flags, but
 // of the source only its length.
