@@ -1,7 +1,7 @@
 // Bundles the three entry points with esbuild (see README "Build"):
 //   dist/extension.js  the VS Code client (vscode is provided by the editor)
 //   dist/server.js     the language server (`node dist/server.js --stdio`, or IPC from the client)
-//   dist/cli.js        the command line
+//   dist/cli.js        the command line: starts dist/cli-main.js with V8's code cache (server/src/cli/launch.ts)
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 

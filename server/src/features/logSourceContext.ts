@@ -14,6 +14,9 @@ export function describeLogSource(source: LogSource): string {
   return source.name ?? '?';
 }
 
+/** A log source's fields as one string: sources with the same fields map the same. */
+const signature = (s: LogSource) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`;
+
 /** What a rule reads, per the log-source table. */
 export interface RuleReads {
   components: string[];
@@ -44,7 +47,8 @@ export class LogSourceContext {
    *  undefined when none of them is in the table. */
   ruleComponents = (rule: RuleDocument): RuleReads | undefined => {
     if (!rule.logSources.length) return undefined;
-    const key = `${rule.format}\u0001${rule.logSources.map((s) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`).join('\u0001')}`;
+    // One log source (nearly every rule): its key without building a list to join.
+    const key = rule.logSources.length === 1 ? `${rule.format}\u0001${signature(rule.logSources[0])}` : `${rule.format}\u0001${rule.logSources.map(signature).join('\u0001')}`;
     if (this.mappedCache.has(key)) return this.mappedCache.get(key);
     const mapped = this.mapRule(rule);
     this.mappedCache.set(key, mapped);

@@ -47,8 +47,12 @@ export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[]
  *  techniques belong to are collected once. */
 export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
   if (rule.format !== 'sigma' && rule.format !== 'sentinel') return [];
-  const tacticRefs = rule.references.filter((r) => r.kind === 'tactic');
-  const techniqueRefs = rule.references.filter((r) => r.kind === 'technique');
+  const tacticRefs: AttackReference[] = [];
+  const techniqueRefs: AttackReference[] = [];
+  for (const r of rule.references) {
+    if (r.kind === 'tactic') tacticRefs.push(r);
+    else if (r.kind === 'technique') techniqueRefs.push(r);
+  }
   if (!techniqueRefs.length) return [];
   const resolved = new Map<string, AttackObject | undefined>();
   const tacticOf = (reference: AttackReference) => {
