@@ -3,7 +3,7 @@
 //                      through V8's code cache (client/src/loader.ts)
 //   dist/client.js     the VS Code client (vscode is provided by the editor)
 //   dist/server.js     the language server (`node dist/server.js --stdio`, or IPC from the client)
-//   dist/cli.js        the command line
+//   dist/cli.js        the command line: starts dist/cli-main.js with V8's code cache (server/src/cli/launch.ts)
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
@@ -48,9 +48,11 @@ const loader = () => {
 };
 const entries = [
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The command line in two files: cli.js starts cli-main.js with V8's code cache (server/src/cli/launch.ts).
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' },
+  { entryPoints: ['server/src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 const started = Date.now();
 await Promise.all([build({ ...common, ...client }).then(() => build({ ...common, ...loader() })), ...entries.map((entry) => build({ ...common, ...entry }))]);
 chmodSync('dist/cli.js', 0o755);
-if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js, dist/client.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js (+ client.js), dist/server.js, dist/cli.js (+ cli-main.js) in ${Date.now() - started} ms`);

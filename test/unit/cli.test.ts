@@ -1,6 +1,7 @@
 // The CLI (dist/cli.js) as a user runs it: output, --json, exit codes, bundle errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { BUNDLE_17, BUNDLE_18, DIST, FIXTURES, needsShared, requireShared, SIGMAHQ_RULES } from '../support/paths';
@@ -124,5 +125,37 @@ describe('cli search', () => {
     const results = JSON.parse(stdout);
     assert.equal(results[0].id, 'T1059.001');
     assert.equal(results[0].name, 'PowerShell');
+  });
+});
+
+describe('cli code cache (dist/cli.js starting dist/cli-main.js)', () => {
+  const run = (cacheDir: string, ...args: string[]) => spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, TTPLENS_STIX: '', TTPLENS_CACHE_DIR: cacheDir, TTPLENS_RELEASES_DIR: releasesDir } });
+  const codeCaches = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('cli-code-')) : []);
+
+  test('the first run of a command leaves its cache, the next runs use it unchanged, and the output is the same', needsShared, () => {
+    const dir = tempDir('ttplens-cli-code-');
+    const first = run(dir, 'show', 'T1059', '--stix', requireShared(BUNDLE_18));
+    assert.equal(first.status, 0, first.stderr);
+    const [file] = codeCaches(dir);
+    assert.match(file, /^cli-code-show-[0-9a-f]{16}\.bin$/);
+    const written = statSync(path.join(dir, file)).mtimeMs;
+    const second = run(dir, 'show', 'T1059', '--stix', requireShared(BUNDLE_18));
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(statSync(path.join(dir, file)).mtimeMs, written, 'an accepted cache is not written again');
+    // A cache V8 rejects (here: garbage) is only compile time lost, and is replaced.
+    writeFileSync(path.join(dir, file), 'not a code cache');
+    const third = run(dir, 'show', 'T1059', '--stix', requireShared(BUNDLE_18));
+    assert.equal(third.stdout, first.stdout);
+    assert.ok(statSync(path.join(dir, file)).size > 1000, 'the rejected cache is replaced');
+    // Unknown commands share one cache file rather than one per mistyped name.
+    run(dir, 'shwo');
+    run(dir, 'sohw');
+    assert.deepEqual(codeCaches(dir).map((f) => f.replace(/-[0-9a-f]{16}\.bin$/, '')).sort(), ['cli-code-other', 'cli-code-show']);
+  });
+
+  test('--no-cache writes no code cache', needsShared, () => {
+    const dir = tempDir('ttplens-cli-code-');
+    assert.equal(run(dir, 'show', 'T1059', '--stix', requireShared(BUNDLE_18), '--no-cache').status, 0);
+    assert.deepEqual(codeCaches(dir), []);
   });
 });

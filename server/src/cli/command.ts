@@ -134,16 +134,28 @@ export function oneOf<T extends string>(values: OptionValues, name: string, allo
 
 /** How coverage, diff and migrate name a rule file: relative to the working directory (the path
  *  itself when it is the directory). Memoised: a coverage report names each rule once per technique
- *  it claims, and path.relative was a tenth of the command's time. */
+ *  it claims; and outside the working directory path.relative is taken once per folder, not per
+ *  file (per file it was a sixth of coverage's time on SigmaHQ). */
 export function fileDisplay(): (uriOrPath: string) => string {
   const cwd = process.cwd();
   const under = cwd.endsWith(path.sep) ? cwd : `${cwd}${path.sep}`;
   const known = new Map<string, string>();
+  const folders = new Map<string, string>();
+  const outside = (absolute: string) => {
+    const cut = absolute.lastIndexOf(path.sep);
+    const dir = absolute.slice(0, cut);
+    const name = absolute.slice(cut + 1);
+    // A file at a root (/x.yml, C:\\x.yml), or a path not ending in a name: nothing to share.
+    if (!dir.includes(path.sep) || name === '' || name === '.' || name === '..') return path.relative(cwd, absolute);
+    let folder = folders.get(dir);
+    if (folder === undefined) folders.set(dir, (folder = path.relative(cwd, dir)));
+    return folder ? `${folder}${path.sep}${name}` : name;
+  };
   return (uriOrPath) => {
     let shown = known.get(uriOrPath);
     if (shown === undefined) {
       const absolute = uriOrPath.startsWith('file:') ? uriToPath(uriOrPath) : uriOrPath;
-      const relative = absolute.startsWith(under) ? absolute.slice(under.length) : path.relative(cwd, absolute);
+      const relative = absolute.startsWith(under) ? absolute.slice(under.length) : outside(absolute);
       shown = relative || absolute;
       known.set(uriOrPath, shown);
     }

@@ -188,6 +188,7 @@ export function fixableCounts(published: Diagnostic[]): Map<string, number> {
 
 export function diagnose(rule: RuleDocument, context: DiagnosticsContext): Diagnostic[] {
   const findings = findingsOf(rule, context);
+  if (!findings.length) return []; // most rules: nothing to rate or convert
   const severities = severitiesOf(rule, findings, context.settings);
   const shownCount = severities.reduce((n: number, s) => (s === undefined ? n : n + 1), 0);
   if (shownCount <= MAX_DIAGNOSTICS) return allOf(findings, severities);

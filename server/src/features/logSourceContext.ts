@@ -14,6 +14,9 @@ export function describeLogSource(source: LogSource): string {
   return source.name ?? '?';
 }
 
+/** A log source's fields as one string: sources with the same fields map the same. */
+const signature = (s: LogSource) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`;
+
 /** What a rule reads, per the log-source table. */
 export interface RuleReads {
   components: string[];
@@ -36,13 +39,16 @@ export class LogSourceContext {
 
   /** Per log-source signature: the same few dozen sources recur across thousands of rules. */
   private readonly mappedCache = new Map<string, RuleReads | undefined>();
-  private readonly verdictCache = new WeakMap<Corpus, Map<string, ReturnType<ObservabilityCheck>>>();
+  /** Per corpus, per components list (by identity: ruleComponents hands out one list per log-source
+   *  signature), per technique: no key string to build per reference. */
+  private readonly verdictCache = new WeakMap<Corpus, WeakMap<readonly string[], Map<AttackObject, ReturnType<ObservabilityCheck>>>>();
 
   /** The components a rule's log sources provide, and the platforms their events come from;
    *  undefined when none of them is in the table. */
   ruleComponents = (rule: RuleDocument): RuleReads | undefined => {
     if (!rule.logSources.length) return undefined;
-    const key = `${rule.format}\u0001${rule.logSources.map((s) => `${s.category ?? ''}\u0000${s.product ?? ''}\u0000${s.service ?? ''}\u0000${s.name ?? ''}\u0000${s.provider ?? ''}\u0000${s.eventId ?? ''}`).join('\u0001')}`;
+    // One log source (nearly every rule): its key without building a list to join.
+    const key = rule.logSources.length === 1 ? `${rule.format}\u0001${signature(rule.logSources[0])}` : `${rule.format}\u0001${rule.logSources.map(signature).join('\u0001')}`;
     if (this.mappedCache.has(key)) return this.mappedCache.get(key);
     const mapped = this.mapRule(rule);
     this.mappedCache.set(key, mapped);
@@ -79,10 +85,11 @@ export class LogSourceContext {
     if (!verdicts) this.verdictCache.set(corpus, (verdicts = new Map()));
     const cache = verdicts;
     return (technique: AttackObject, components: string[]) => {
-      const key = `${technique.id}\u0001${components.join('\u0000')}`;
-      if (cache.has(key)) return cache.get(key);
+      let perTechnique = cache.get(components);
+      if (!perTechnique) cache.set(components, (perTechnique = new Map()));
+      if (perTechnique.has(technique)) return perTechnique.get(technique);
       const verdict = checkObservability(corpus, technique, components, this.strict);
-      cache.set(key, verdict);
+      perTechnique.set(technique, verdict);
       return verdict;
     };
   }

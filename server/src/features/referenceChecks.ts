@@ -91,6 +91,11 @@ export function suggestByName(corpus: Corpus, reference: AttackReference): Attac
 }
 
 export function checkReference(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
+  // The common case first, with nothing built: a well-written ID of a live object (no name to compare).
+  if (!reference.malformed && !reference.name && reference.kind !== 'tactic' && reference.kind !== 'unknown') {
+    const object = corpus.get(reference.id);
+    if (object && object.kind === reference.kind && !object.revoked && !object.deprecated) return [];
+  }
   const version = corpus.versionLabel;
   const replaceWith = (object: AttackObject, title: string) => ({ range: reference.range, text: writtenFormFor(reference, rule.format, object), title });
 
@@ -169,7 +174,6 @@ function listsId(rule: RuleDocument, reference: AttackReference, object: AttackO
 
 function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackReference): Finding[] {
   const found = findTactic(corpus, reference.id);
-  const version = corpus.versionLabel;
   if (found) {
     const expected = writtenFormFor(reference, rule.format, found.tactic);
     // Each format has one spelling of a tactic name (attack.defense-evasion, DefenseEvasion, defense-evasion).
@@ -178,6 +182,7 @@ function checkTacticName(corpus: Corpus, rule: RuleDocument, reference: AttackRe
     }
     return [];
   }
+  const version = corpus.versionLabel;
   const verdict = corpus.classifyMissing(reference.id);
   if (verdict.kind === 'newer') return [{ code: 'ttp.newer-tactic', range: reference.range, message: newerMessage(reference.written, verdict, true) }];
   const nearMisses = suggestTactics(corpus, reference.id);

@@ -25,9 +25,10 @@ function tacticList(corpus: Corpus, technique: AttackObject): string {
 /** Formats that file techniques under a tactic (MaxPatrol tactic keys, Elastic threat blocks). */
 export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[] {
   const findings: Finding[] = [];
-  const tactics = new Map<string, AttackObject | undefined>();
+  let tactics: Map<string, AttackObject | undefined> | undefined; // most rules file nothing under a tactic
   for (const reference of rule.references) {
     if (!reference.tactic) continue;
+    tactics ??= new Map();
     const technique = liveTechnique(corpus, reference);
     if (!tactics.has(reference.tactic)) tactics.set(reference.tactic, findTactic(corpus, reference.tactic)?.tactic);
     const tactic = tactics.get(reference.tactic);
@@ -46,8 +47,12 @@ export function checkFiledTactics(corpus: Corpus, rule: RuleDocument): Finding[]
  *  techniques belong to are collected once. */
 export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
   if (rule.format !== 'sigma' && rule.format !== 'sentinel') return [];
-  const tacticRefs = rule.references.filter((r) => r.kind === 'tactic');
-  const techniqueRefs = rule.references.filter((r) => r.kind === 'technique');
+  const tacticRefs: AttackReference[] = [];
+  const techniqueRefs: AttackReference[] = [];
+  for (const r of rule.references) {
+    if (r.kind === 'tactic') tacticRefs.push(r);
+    else if (r.kind === 'technique') techniqueRefs.push(r);
+  }
   if (!techniqueRefs.length) return [];
   const resolved = new Map<string, AttackObject | undefined>();
   const tacticOf = (reference: AttackReference) => {
@@ -117,6 +122,9 @@ export function checkTacticTags(corpus: Corpus, rule: RuleDocument): Finding[] {
  *  Lists are told apart by document, key and tactic; within one, references by kind and ID (tactic
  *  names in any case). Nested maps keyed by the parser's own strings: nothing to build per reference. */
 export function checkDuplicates(rule: RuleDocument): Finding[] {
+  const references = rule.references;
+  if (references.length < 2) return [];
+  if (references.length <= FEW_REFERENCES) return checkFewDuplicates(references);
   const lists = new Map<string, Map<string, Map<number, Map<string, Set<string>>>>>();
   const findings: Finding[] = [];
   const messages = new Map<string, string>();
@@ -134,6 +142,28 @@ export function checkDuplicates(rule: RuleDocument): Finding[] {
       message = reference.tactic ? t('{0} is already listed under {1}.', reference.written, reference.tactic) : t('{0} is already listed.', reference.written);
       if (!reference.tactic) messages.set(reference.written, message);
     }
+    findings.push({ code: 'ttp.duplicate', range: reference.range, message, deletion: reference.range, autoFix: true });
+  }
+  return findings;
+}
+
+/** Up to this many references, comparing each with those before it is cheaper than building maps. */
+const FEW_REFERENCES = 16;
+
+/** checkDuplicates by pairwise comparison: the same findings, in the same order. */
+function checkFewDuplicates(references: readonly AttackReference[]): Finding[] {
+  const findings: Finding[] = [];
+  const idOf = (r: AttackReference) => (r.kind === 'tactic' || r.kind === 'unknown' ? r.id.toLowerCase() : r.id);
+  for (let i = 1; i < references.length; i++) {
+    const reference = references[i];
+    const id = idOf(reference);
+    let repeated = false;
+    for (let j = 0; j < i && !repeated; j++) {
+      const other = references[j];
+      repeated = other.kind === reference.kind && other.key === reference.key && (other.tactic ?? '') === (reference.tactic ?? '') && (other.documentIndex ?? 0) === (reference.documentIndex ?? 0) && idOf(other) === id;
+    }
+    if (!repeated) continue;
+    const message = reference.tactic ? t('{0} is already listed under {1}.', reference.written, reference.tactic) : t('{0} is already listed.', reference.written);
     findings.push({ code: 'ttp.duplicate', range: reference.range, message, deletion: reference.range, autoFix: true });
   }
   return findings;

@@ -104,31 +104,42 @@ export class LogSourceMap {
     return undefined;
   }
 
-  /** Most specific first: product+category, category, product+service, service, product. */
+  /** Most specific first: product+category, category, product+service, service, product (the first
+   *  entry of the table that matches, at the most specific level that has one). */
   private sigma(layer: LogSourceMapData, source: LogSource): MappedComponents | undefined {
     const [product, category, service] = [lower(source.product), lower(source.category), lower(source.service)];
-    const entries = layer.sigma ?? [];
-    const matches = (entry: SigmaEntry, wantProduct: boolean, field: 'category' | 'service' | undefined) => {
-      if (wantProduct ? lower(entry.product) !== product || !product : entry.product !== undefined) return false;
-      if (field === 'category') return !!category && lower(entry.category) === category && entry.service === undefined;
-      if (field === 'service') return !!service && lower(entry.service) === service && entry.category === undefined;
-      return entry.category === undefined && entry.service === undefined;
+    const index = this.sigmaIndexOf(layer);
+    const entry =
+      (product && category ? index.get(sigmaKey('product+category', product, category)) : undefined) ??
+      (category ? index.get(sigmaKey('category', category)) : undefined) ??
+      (product && service ? index.get(sigmaKey('product+service', product, service)) : undefined) ??
+      (service ? index.get(sigmaKey('service', service)) : undefined) ??
+      (product ? index.get(sigmaKey('product', product)) : undefined);
+    if (!entry) return undefined;
+    const label = [entry.product, entry.category ?? entry.service].filter(Boolean).join('/');
+    return withPlatforms({ components: this.expand(entry.components), entry: `sigma ${label}`, table: tableOf('sigma', entry) }, product ? this.productPlatforms(product) : undefined);
+  }
+
+  private readonly sigmaIndexes = new Map<LogSourceMapData, Map<string, SigmaEntry>>();
+
+  /** A layer's Sigma entries by level and lower-cased fields, the first of the table kept for each key:
+   *  a lookup without scanning the table five times (checked for every distinct log source). */
+  private sigmaIndexOf(layer: LogSourceMapData): Map<string, SigmaEntry> {
+    let index = this.sigmaIndexes.get(layer);
+    if (index) return index;
+    index = new Map();
+    const add = (key: string, entry: SigmaEntry) => {
+      if (!index!.has(key)) index!.set(key, entry);
     };
-    const levels: [boolean, 'category' | 'service' | undefined][] = [
-      [true, 'category'],
-      [false, 'category'],
-      [true, 'service'],
-      [false, 'service'],
-      [true, undefined],
-    ];
-    for (const [wantProduct, field] of levels) {
-      const entry = entries.find((e) => matches(e, wantProduct, field));
-      if (entry) {
-        const label = [entry.product, entry.category ?? entry.service].filter(Boolean).join('/');
-        return withPlatforms({ components: this.expand(entry.components), entry: `sigma ${label}`, table: tableOf('sigma', entry) }, product ? this.productPlatforms(product) : undefined);
-      }
+    for (const entry of layer.sigma ?? []) {
+      const [product, category, service] = [lower(entry.product), lower(entry.category), lower(entry.service)];
+      const withProduct = entry.product !== undefined;
+      if (entry.category !== undefined && entry.service === undefined) add(withProduct ? sigmaKey('product+category', product!, category!) : sigmaKey('category', category!), entry);
+      if (entry.service !== undefined && entry.category === undefined) add(withProduct ? sigmaKey('product+service', product!, service!) : sigmaKey('service', service!), entry);
+      if (withProduct && entry.category === undefined && entry.service === undefined) add(sigmaKey('product', product!), entry);
     }
-    return undefined;
+    this.sigmaIndexes.set(layer, index);
+    return index;
   }
 
   private pattern(layer: LogSourceMapData, name: string): MappedComponents | undefined {
@@ -198,6 +209,10 @@ export class LogSourceMap {
     }
     return [...out];
   }
+}
+
+function sigmaKey(level: string, ...fields: string[]): string {
+  return [level, ...fields].join('\u0000');
 }
 
 function withPlatforms(mapped: MappedComponents, platforms: string[] | undefined): MappedComponents {

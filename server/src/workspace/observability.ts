@@ -13,18 +13,21 @@ export interface ObservabilityVerdict {
   viaRelative?: string;
 }
 
-const names = (corpus: Corpus, technique: AttackObject) => corpus.componentsObserving(technique).map((c) => c.name);
-
-/** A technique's component names, lower-cased, per corpus: checked for every distinct log source of
- *  every rule, so computed once. */
-const lowerNamesCache = new WeakMap<Corpus, Map<AttackObject, string[]>>();
-function lowerNames(corpus: Corpus, technique: AttackObject): string[] {
-  let perCorpus = lowerNamesCache.get(corpus);
-  if (!perCorpus) lowerNamesCache.set(corpus, (perCorpus = new Map()));
-  let lower = perCorpus.get(technique);
-  if (!lower) perCorpus.set(technique, (lower = names(corpus, technique).map((name) => name.toLowerCase())));
-  return lower;
+/** A technique's component names, and lower-cased, per corpus: checked for every distinct log source
+ *  of every rule, so computed once (the arrays are never handed out). */
+const namesCache = new WeakMap<Corpus, Map<AttackObject, { names: string[]; lower: string[] }>>();
+function namesOf(corpus: Corpus, technique: AttackObject): { names: string[]; lower: string[] } {
+  let perCorpus = namesCache.get(corpus);
+  if (!perCorpus) namesCache.set(corpus, (perCorpus = new Map()));
+  let entry = perCorpus.get(technique);
+  if (!entry) {
+    const names = corpus.componentsObserving(technique).map((c) => c.name);
+    perCorpus.set(technique, (entry = { names, lower: names.map((name) => name.toLowerCase()) }));
+  }
+  return entry;
 }
+const names = (corpus: Corpus, technique: AttackObject) => namesOf(corpus, technique).names;
+const lowerNames = (corpus: Corpus, technique: AttackObject) => namesOf(corpus, technique).lower;
 
 /** Undefined when there is no verdict: no components for the rule, a retired technique, or ATT&CK
  *  lists no component for the technique (nor, unless strict, for its relatives). */
