@@ -1,7 +1,7 @@
 // Loading the corpus: from the cache when it is current, else from the bundles (then caching).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { BundleError, type RawBundle, readBundleFile, readBundleFileSync } from './bundleFile';
+import { BundleError, type RawBundle, readBundleForCorpus, readBundleFileSync } from './bundleFile';
 import { buildCorpusData } from './build';
 import { type CacheInput, type CacheMiss, cacheFileFor, prebuiltCacheFileFor, prebuiltInputs, readCache, relocateBundles, statInput, writeCache } from './cache';
 import { Corpus } from './corpus';
@@ -65,7 +65,7 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
     return { corpus: new Corpus(cached.data, loadTexts), source: 'cache', cacheFile: candidate.file, prebuilt: candidate.prebuilt, inputs: cached.inputs, millis: performance.now() - started };
   }
   const raw: RawBundle[] = [];
-  for (const file of absolute) raw.push(await readBundleFile(file));
+  for (const file of absolute) raw.push(await readBundleForCorpus(file));
   const data = buildCorpusData(raw);
   const inputs = raw.map((bundle) => statInput(bundle.info.path, bundle.info.contentHash));
   let cacheWriteError: string | undefined;
@@ -84,7 +84,7 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
 export async function writePrebuiltCache(bundlePaths: readonly string[], cacheDir: string): Promise<string> {
   const absolute = bundlePaths.map((p) => path.resolve(p));
   const raw: RawBundle[] = [];
-  for (const file of absolute) raw.push(await readBundleFile(file));
+  for (const file of absolute) raw.push(await readBundleForCorpus(file));
   const file = prebuiltCacheFileFor(cacheDir, absolute);
   const data = buildCorpusData(raw);
   relocateBundles(data, absolute, absolute.map((p) => path.basename(p)));
