@@ -14,8 +14,11 @@ export interface CorpusLoad {
   /** The cache was the prebuilt one shipped with the embedded bundles. */
   prebuilt?: boolean;
   cacheMiss?: CacheMiss;
-  /** Why the cache could not be written, when it could not. */
-  cacheWriteError?: string;
+  /** Loaded from the bundles with a cache directory: settles once the cache is written, which is
+   *  done right after the corpus is ready (not before: the corpus is what the user waits for), with
+   *  why it could not be written, or undefined. A command that exits at once still leaves the cache:
+   *  Node runs the pending write before the process ends. */
+  cacheWritten?: Promise<string | undefined>;
   inputs: CacheInput[];
   millis: number;
 }
@@ -68,15 +71,19 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
   for (const file of absolute) raw.push(await readBundleForCorpus(file));
   const data = buildCorpusData(raw);
   const inputs = raw.map((bundle) => statInput(bundle.info.path, bundle.info.contentHash));
-  let cacheWriteError: string | undefined;
-  if (cacheFile) {
-    try {
-      writeCache(cacheFile, inputs, data);
-    } catch (error) {
-      cacheWriteError = `cannot write the corpus cache ${cacheFile}: ${(error as Error).message}`;
-    }
-  }
-  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWriteError, inputs, millis: performance.now() - started };
+  const cacheWritten = cacheFile
+    ? new Promise<string | undefined>((resolve) => {
+        setImmediate(() => {
+          try {
+            writeCache(cacheFile, inputs, data);
+            resolve(undefined);
+          } catch (error) {
+            resolve(`cannot write the corpus cache ${cacheFile}: ${(error as Error).message}`);
+          }
+        });
+      })
+    : undefined;
+  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWritten, inputs, millis: performance.now() - started };
 }
 
 /** Builds the read-only cache that ships with the embedded bundles (`npm run package`): inputs
