@@ -69,7 +69,7 @@ export async function readBundleForCorpus(file: string): Promise<RawBundle> {
   const read = await readStored(absolute, gzip, () => (gzip ? readGzipBatches(absolute) : readPlainBatches(absolute)));
   if ('wrapper' in read) return parseBundleJson(absolute, read.wrapper, read.contentHash, read.batched);
   const bundle = parseBundleText(absolute, read.text, read.contentHash);
-  return { ...bundle, objects: bundle.objects.map(slimStixObject) };
+  return { ...bundle, objects: bundle.objects.map((object) => slimStixObject(object)) };
 }
 
 /** Runs a read, turning its failures into BundleErrors naming the file. */
@@ -181,11 +181,11 @@ interface BatchedBundle {
 
 /** Collects the STIX objects of each batch, slimmed (the rest of the batch is garbage at once). */
 function batchesInto(batched: BatchedBundle['batched']): BundleBatches {
-  return new BundleBatches((elements) => {
+  return new BundleBatches((elements, description) => {
     for (const element of elements) {
       if (!isStixObject(element)) continue;
       addObjectFacts(batched.facts, element);
-      batched.objects.push(slimStixObject(element));
+      batched.objects.push(slimStixObject(element, description));
     }
   });
 }

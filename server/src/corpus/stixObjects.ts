@@ -1,43 +1,60 @@
 // The part of a parsed STIX object the corpus builder reads, so a bundle's parsed tree is garbage as
 // soon as its batch is read (holding the whole tree made garbage collection cost as much as parsing).
-// The builder gives exactly the same corpus from these as from the whole objects: the lists below
-// are the fields build.ts and bundleFile.ts read, by type (bundleFile's ObjectFacts hold what it
-// reads of every object).
+// The builder gives exactly the same corpus from these as from the whole objects: the fields below
+// are the ones build.ts reads, by type (bundleFile's ObjectFacts hold what it reads of every object).
+// A field the object lacks is undefined here, which the builder treats alike; the objects are
+// written as literals, one shape per kind, because copying fields by name cost more than parsing.
 import type { StixObject } from './bundleFile';
 import { INDEXED_STIX_TYPES, KEEP_RELATIONSHIP_DESCRIPTION } from './build';
 
 const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
 
-/** Read of the objects the corpus indexes (besides their ATT&CK reference). */
-const INDEXED = [
-  'name', 'description', 'revoked', 'x_mitre_deprecated', 'x_mitre_domains', 'created', 'x_mitre_platforms', 'aliases', 'x_mitre_aliases',
-  'kill_chain_phases', 'x_mitre_is_subtechnique', 'x_mitre_detection', 'x_mitre_shortname', 'x_mitre_log_sources',
-  'x_mitre_data_source_ref', 'x_mitre_analytic_refs', 'x_mitre_log_source_references',
-] as const;
-const BY_TYPE: Record<string, readonly string[]> = {
-  relationship: ['revoked', 'x_mitre_deprecated', 'relationship_type', 'source_ref', 'target_ref'],
-  'x-mitre-matrix': ['revoked', 'x_mitre_deprecated', 'tactic_refs'],
-  'x-mitre-collection': ['x_mitre_version'],
-};
+const same = (value: unknown) => value;
 
-function copy(from: StixObject, to: StixObject, fields: readonly string[]): void {
-  for (const field of fields) {
-    const value = from[field];
-    if (value !== undefined) to[field] = value;
+/** `stix` reduced to what the corpus reads of it; `description` gives the real description when the
+ *  parse left a stand-in (bundleBatches.ts). */
+export function slimStixObject(stix: StixObject, description: (value: unknown) => unknown = same): StixObject {
+  const type = stix.type;
+  if (type === 'relationship') {
+    return {
+      type,
+      id: stix.id,
+      revoked: stix.revoked,
+      x_mitre_deprecated: stix.x_mitre_deprecated,
+      relationship_type: stix.relationship_type,
+      source_ref: stix.source_ref,
+      target_ref: stix.target_ref,
+      description: KEEP_RELATIONSHIP_DESCRIPTION.has(stix.relationship_type as string) && stix.description !== undefined ? (description(stix.description) as string) : undefined,
+    };
   }
-}
-
-/** `stix` reduced to what the corpus reads of it. */
-export function slimStixObject(stix: StixObject): StixObject {
-  const slim: StixObject = { type: stix.type, id: stix.id };
-  if (INDEXED_STIX_TYPES.has(stix.type)) {
-    copy(stix, slim, INDEXED);
+  if (INDEXED_STIX_TYPES.has(type)) {
+    const references = stix.external_references;
     // The builder reads the first ATT&CK reference only (same expression, same outcome).
-    const reference = stix.external_references?.find((r) => ATTACK_SOURCES.has(r.source_name));
-    if (stix.external_references !== undefined) slim.external_references = reference ? [reference] : [];
-  } else if (BY_TYPE[stix.type]) {
-    copy(stix, slim, BY_TYPE[stix.type]);
-    if (stix.type === 'relationship' && KEEP_RELATIONSHIP_DESCRIPTION.has(stix.relationship_type as string)) copy(stix, slim, ['description']);
+    const reference = references?.find((r) => ATTACK_SOURCES.has(r.source_name));
+    return {
+      type,
+      id: stix.id,
+      name: stix.name,
+      description: stix.description === undefined ? undefined : (description(stix.description) as string),
+      revoked: stix.revoked,
+      x_mitre_deprecated: stix.x_mitre_deprecated,
+      external_references: references === undefined ? undefined : reference ? [reference] : [],
+      x_mitre_domains: stix.x_mitre_domains,
+      created: stix.created,
+      x_mitre_platforms: stix.x_mitre_platforms,
+      aliases: stix.aliases,
+      x_mitre_aliases: stix.x_mitre_aliases,
+      kill_chain_phases: stix.kill_chain_phases,
+      x_mitre_is_subtechnique: stix.x_mitre_is_subtechnique,
+      x_mitre_detection: stix.x_mitre_detection,
+      x_mitre_shortname: stix.x_mitre_shortname,
+      x_mitre_log_sources: stix.x_mitre_log_sources,
+      x_mitre_data_source_ref: stix.x_mitre_data_source_ref,
+      x_mitre_analytic_refs: stix.x_mitre_analytic_refs,
+      x_mitre_log_source_references: stix.x_mitre_log_source_references,
+    };
   }
-  return slim;
+  if (type === 'x-mitre-matrix') return { type, id: stix.id, revoked: stix.revoked, x_mitre_deprecated: stix.x_mitre_deprecated, tactic_refs: stix.tactic_refs };
+  if (type === 'x-mitre-collection') return { type, id: stix.id, x_mitre_version: stix.x_mitre_version };
+  return { type, id: stix.id };
 }
