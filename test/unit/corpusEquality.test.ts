@@ -50,20 +50,13 @@ async function assertSameCorpus(files: string[]): Promise<void> {
 /** What BundleBatches gives for a text: the objects and the bundle around them, or undefined. */
 function batchesOf(text: string, chunkBytes = Infinity): { objects: unknown[]; wrapper: unknown } | undefined {
   const objects: unknown[] = [];
-  const batches = new BundleBatches((elements, description) => objects.push(...elements.map((element) => withDescriptions(element, description))));
+  const batches = new BundleBatches((elements) => objects.push(...elements));
   const bytes = Buffer.from(text);
   for (let at = 0; at < bytes.length; at += Math.min(chunkBytes, bytes.length)) {
     if (!batches.push(bytes.subarray(at, Math.min(bytes.length, at + chunkBytes)))) return undefined;
   }
   const wrapper = batches.end();
   return wrapper ? { objects, wrapper } : undefined;
-}
-
-/** `value` with every stand-in for a "description" string read back. */
-function withDescriptions(value: unknown, description: (value: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => withDescriptions(item, description));
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === 'description' ? description(item) : withDescriptions(item, description)]));
 }
 
 /** Either the split gives what JSON.parse gives, or it gives up (then the whole text is parsed). */

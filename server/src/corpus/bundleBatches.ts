@@ -25,9 +25,6 @@ const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const CLOSE_ARRAY = 0x5d;
 const OBJECTS_KEY = Buffer.from('"objects"');
-const DESCRIPTION_KEY = Buffer.from('"description": "');
-/** Starts every stand-in for a skipped string (a NUL and a per-process nonce: no real text starts so). */
-const STAND_IN = `\u0000${Math.random().toString(36).slice(2)}:`;
 
 const isSpace = (byte: number) => byte === 0x20 || byte === NEWLINE || byte === 0x0d || byte === 0x09;
 
@@ -43,9 +40,7 @@ export class BundleBatches {
   private readonly tail: Buffer[] = [];
   private failed = false;
 
-  /** `onBatch` gets the batch's elements, whose "description" strings are stand-ins, and what turns
-   *  a stand-in into its string (only while `onBatch` runs; it throws if the string is not valid). */
-  constructor(private readonly onBatch: (elements: unknown[], description: (value: unknown) => unknown) => void) {}
+  constructor(private readonly onBatch: (elements: unknown[]) => void) {}
 
   /** False when the bundle cannot be split: parse its whole text instead. */
   push(chunk: Buffer): boolean {
@@ -157,22 +152,15 @@ export class BundleBatches {
       }
       const separator = bytes[next];
       if (separator !== COMMA && separator !== CLOSE_ARRAY) return this.giveUp();
-      const skipped: number[] = [];
-      const text = batchText(bytes, this.start, end, skipped);
+      const text = asciiText(bytes, this.start, end);
       if (text === undefined) return this.giveUp();
+      let elements: unknown[];
       try {
-        const elements = JSON.parse(`[${text}]`) as unknown[];
-        this.onBatch(elements, (value) => {
-          if (typeof value !== 'string' || !value.startsWith(STAND_IN)) return value;
-          const index = Number(value.slice(STAND_IN.length)) * 2;
-          const original = asciiText(bytes, skipped[index], skipped[index + 1]);
-          if (original === undefined) throw new SyntaxError('invalid escape');
-          return JSON.parse(original) as string;
-        });
-      } catch (error) {
-        if (error instanceof SyntaxError) return this.giveUp();
-        throw error;
+        elements = JSON.parse(`[${text}]`) as unknown[];
+      } catch {
+        return this.giveUp();
       }
+      this.onBatch(elements);
       if (separator === CLOSE_ARRAY) {
         this.state = 'tail';
         this.tail.push(bytes.subarray(next + 1));
@@ -193,32 +181,6 @@ export class BundleBatches {
     this.searchFrom = 0;
     return false;
   }
-}
-
-/** The text of a batch for JSON.parse, each "description" string replaced by a stand-in (its
- *  [from, to) pushed to `skipped`): most of them (relationships', references') are never read, and
- *  they are a quarter of the bundle. A stand-in is read back exactly (BundleBatches' onBatch). The
- *  key's bytes cannot occur within a string (a string's quotes are escaped), so each match is a key
- *  and its string value. Undefined when the batch cannot be so read (see asciiText). */
-function batchText(bytes: Buffer, start: number, end: number, skipped: number[]): string | undefined {
-  const parts: string[] = [];
-  let at = start;
-  for (;;) {
-    const key = bytes.indexOf(DESCRIPTION_KEY, at);
-    if (key < 0 || key >= end) break;
-    const open = key + DESCRIPTION_KEY.length - 1;
-    const close = stringEnd(bytes, open);
-    if (close < 0 || close >= end) return undefined;
-    const before = asciiText(bytes, at, open);
-    if (before === undefined) return undefined;
-    parts.push(before, `"\\u0000${STAND_IN.slice(1)}${skipped.length / 2}"`);
-    skipped.push(open, close + 1);
-    at = close + 1;
-  }
-  const rest = asciiText(bytes, at, end);
-  if (rest === undefined) return undefined;
-  parts.push(rest);
-  return parts.join('');
 }
 
 /** The UTF-8 text of bytes[start, end) with every non-ASCII character written as a JSON escape

@@ -181,11 +181,11 @@ interface BatchedBundle {
 
 /** Collects the STIX objects of each batch, slimmed (the rest of the batch is garbage at once). */
 function batchesInto(batched: BatchedBundle['batched']): BundleBatches {
-  return new BundleBatches((elements, description) => {
+  return new BundleBatches((elements) => {
     for (const element of elements) {
       if (!isStixObject(element)) continue;
       addObjectFacts(batched.facts, element);
-      batched.objects.push(slimStixObject(element, description));
+      batched.objects.push(slimStixObject(element));
     }
   });
 }

@@ -9,11 +9,8 @@ import { INDEXED_STIX_TYPES, KEEP_RELATIONSHIP_DESCRIPTION } from './build';
 
 const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
 
-const same = (value: unknown) => value;
-
-/** `stix` reduced to what the corpus reads of it; `description` gives the real description when the
- *  parse left a stand-in (bundleBatches.ts). */
-export function slimStixObject(stix: StixObject, description: (value: unknown) => unknown = same): StixObject {
+/** `stix` reduced to what the corpus reads of it. */
+export function slimStixObject(stix: StixObject): StixObject {
   const type = stix.type;
   if (type === 'relationship') {
     return {
@@ -24,7 +21,7 @@ export function slimStixObject(stix: StixObject, description: (value: unknown) =
       relationship_type: stix.relationship_type,
       source_ref: stix.source_ref,
       target_ref: stix.target_ref,
-      description: KEEP_RELATIONSHIP_DESCRIPTION.has(stix.relationship_type as string) && stix.description !== undefined ? (description(stix.description) as string) : undefined,
+      description: KEEP_RELATIONSHIP_DESCRIPTION.has(stix.relationship_type as string) ? stix.description : undefined,
     };
   }
   if (INDEXED_STIX_TYPES.has(type)) {
@@ -35,7 +32,7 @@ export function slimStixObject(stix: StixObject, description: (value: unknown) =
       type,
       id: stix.id,
       name: stix.name,
-      description: stix.description === undefined ? undefined : (description(stix.description) as string),
+      description: stix.description,
       revoked: stix.revoked,
       x_mitre_deprecated: stix.x_mitre_deprecated,
       external_references: references === undefined ? undefined : reference ? [reference] : [],
