@@ -245,7 +245,7 @@ function collectRelations(bundles: RawBundle[], byStixId: Map<string, number>, w
   const seen = new Set<string>();
   for (const bundle of bundles) {
     const file = bundle.info.path;
-    const known = new Set(bundle.objects.map((o) => o.id));
+    let known: Set<string> | undefined; // the bundle's IDs, only needed for a relationship that points outside the index
     for (const stix of bundle.objects) {
       if (stix.type !== 'relationship' || stix.revoked === true || stix.x_mitre_deprecated === true) continue;
       if (seen.has(stix.id)) continue;
@@ -257,7 +257,8 @@ function collectRelations(bundles: RawBundle[], byStixId: Map<string, number>, w
       const source = byStixId.get(sourceRef);
       const target = byStixId.get(targetRef);
       if (source === undefined || target === undefined) {
-        const missing = [sourceRef, targetRef].filter((ref) => !known.has(ref) && !byStixId.has(ref));
+        known ??= new Set(bundle.objects.map((o) => o.id));
+        const missing = [sourceRef, targetRef].filter((ref) => !known!.has(ref) && !byStixId.has(ref));
         if (missing.length) warnings.addGrouped(file, 'relationships point to objects not in the bundle (dangling references) and were ignored', `${stix.id} → ${missing.join(', ')}`);
         continue; // else: a relationship of an object we deliberately skip (legacy mitigations)
       }
