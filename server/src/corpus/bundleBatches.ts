@@ -40,7 +40,7 @@ export class BundleBatches {
   private readonly tail: Buffer[] = [];
   private failed = false;
 
-  constructor(private readonly onBatch: (elements: unknown[]) => void) {}
+  constructor(private onBatch: (elements: unknown[]) => void) {}
 
   /** False when the bundle cannot be split: parse its whole text instead. */
   push(chunk: Buffer): boolean {
@@ -58,6 +58,14 @@ export class BundleBatches {
 
   /** The bundle with its "objects" replaced by an empty array, or undefined when it cannot be split. */
   end(): Record<string, unknown> | undefined {
+    const ended = this.finish();
+    // A stream that pushed here may keep this object a while: it should not keep what onBatch keeps.
+    this.onBatch = () => undefined;
+    this.pending = Buffer.alloc(0);
+    return ended;
+  }
+
+  private finish(): Record<string, unknown> | undefined {
     if (this.failed || this.state === 'head') return undefined;
     if (this.state === 'elements' && (!this.takeBatches(true) || (this.state as string) !== 'tail')) return undefined;
     let wrapper: unknown;
