@@ -139,6 +139,29 @@ describe('batched bundle read', () => {
     await assertSameCorpus([`${file}.gz`]);
   });
 
+  test('a broken pretty-printed bundle, plain or gzipped, gives the message the whole-text parse gives', async () => {
+    const pretty = JSON.stringify(bundleOf([object(1), object(2)]), null, 2);
+    const broken: Record<string, string> = {
+      truncated: pretty.slice(0, -40),
+      'syntax-error': pretty.replace('"Technique 2"', '"Technique 2",'),
+      'not-a-bundle': pretty.replace('"type": "bundle"', '"type": "report"'),
+      'no-techniques': JSON.stringify(bundleOf([{ type: 'x-custom', id: 'x-custom--1' }]), null, 2),
+      'objects-not-array': pretty.replace('"objects": [', '"objects": {"a": [').replace(/\]\n\}$/, ']}\n}'),
+    };
+    for (const [name, text] of Object.entries(broken)) {
+      const file = path.join(temp, `broken-${name}.json`);
+      writeFileSync(file, text);
+      writeFileSync(`${file}.gz`, gzipSync(text));
+      for (const each of [file, `${file}.gz`]) {
+        const expected = await readBundleFile(each).then(() => 'loaded', (error: Error) => error.message);
+        const actual = await readBundleForCorpus(each).then(() => 'loaded', (error: Error) => error.message);
+        assert.notEqual(expected, 'loaded', `${name} is broken`);
+        assert.equal(actual, expected, name);
+        assert.ok(actual.startsWith(each), `${name}: the message names the file`);
+      }
+    }
+  });
+
   test('the same corpus from the embedded bundles (.json.gz), one and all together', async () => {
     await assertSameCorpus([BUNDLE_18]);
     await assertSameCorpus([BUNDLE_18, BUNDLE_MOBILE, BUNDLE_ICS]);
