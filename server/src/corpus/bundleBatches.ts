@@ -49,7 +49,12 @@ export class BundleBatches {
       this.tail.push(chunk);
       return true;
     }
-    this.pending = this.pending.length > this.start ? Buffer.concat([this.pending.subarray(this.start), chunk]) : chunk;
+    const rest = this.pending.length - this.start;
+    if (rest <= 0) this.pending = chunk;
+    else if (chunk.buffer === this.pending.buffer && chunk.byteOffset === this.pending.byteOffset + this.pending.length) {
+      // The next bytes of the same buffer (a file read into one buffer): a wider view, no copy.
+      this.pending = Buffer.from(chunk.buffer, this.pending.byteOffset + this.start, rest + chunk.length);
+    } else this.pending = Buffer.concat([this.pending.subarray(this.start), chunk]);
     this.searchFrom -= this.start;
     this.start = 0;
     if (this.state === 'head' && !this.findArray()) return !this.failed && (this.pending.length <= MAX_HEAD_BYTES || this.giveUp());

@@ -144,8 +144,12 @@ async function readPlainText(file: string): Promise<{ text: string; contentHash:
   return { text: stored.toString('utf8'), contentHash: hashBytes(stored) };
 }
 
-/** The bundle's bytes, judged after the first megabyte. */
-async function readPlainBytes(file: string): Promise<Buffer> {
+/** Bytes read at a time when they are parsed as they come (the next read runs meanwhile). */
+const READ_STEP = 2 * 1024 * 1024;
+
+/** The bundle's bytes, judged after the first megabyte. `onBytes`, when given, gets each part as
+ *  soon as it is read (after the judgement), while the next part is being read. */
+async function readPlainBytes(file: string, onBytes?: (part: Buffer) => void): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
@@ -165,7 +169,20 @@ async function readPlainBytes(file: string): Promise<Buffer> {
       const problem = notABundleHead(bytes.toString('utf8', 0, read));
       if (problem) throw new BundleError(file, problem);
     }
-    if (read < size) read = await readUpTo(read, size);
+    if (!onBytes) {
+      if (read < size) read = await readUpTo(read, size);
+      return bytes.subarray(0, read);
+    }
+    let given = 0;
+    while (read < size) {
+      const next = readUpTo(read, Math.min(size, read + READ_STEP));
+      onBytes(bytes.subarray(given, read));
+      given = read;
+      const upTo = Math.min(size, read + READ_STEP);
+      read = await next;
+      if (read < upTo) break; // the file ended early (it shrank meanwhile)
+    }
+    if (given < read) onBytes(bytes.subarray(given, read));
     return bytes.subarray(0, read);
   } finally {
     await handle.close();
@@ -191,11 +208,16 @@ function batchesInto(batched: BatchedBundle['batched']): BundleBatches {
 }
 
 async function readPlainBatches(file: string): Promise<BatchedBundle | { text: string; contentHash: string }> {
-  const stored = await readPlainBytes(file);
-  const contentHash = hashBytes(stored);
+  const hash = createHash('sha1');
   const batched = { objects: [], facts: newObjectFacts() };
   const batches = batchesInto(batched);
-  const wrapper = batches.push(stored) ? batches.end() : undefined;
+  let splitting = true;
+  const stored = await readPlainBytes(file, (part) => {
+    hash.update(part);
+    if (splitting) splitting = batches.push(part);
+  });
+  const contentHash = hash.digest('hex');
+  const wrapper = splitting ? batches.end() : undefined;
   return wrapper ? { wrapper, batched, contentHash } : { text: stored.toString('utf8'), contentHash };
 }
 
