@@ -322,16 +322,28 @@ export interface ObjectFacts {
   latestModified: string;
   /** Whether any object has `spec_version` "2.1". */
   spec21: boolean;
+  /** Whether any object is a technique (attack-pattern). */
+  hasTechnique: boolean;
+  /** The first x-mitre-collection object. */
+  collection?: StixObject;
+  /** How many techniques name each domain in `x_mitre_domains`. */
+  techniqueDomains: Map<string, number>;
 }
 
 export function newObjectFacts(): ObjectFacts {
-  return { latestModified: '', spec21: false };
+  return { latestModified: '', spec21: false, hasTechnique: false, techniqueDomains: new Map() };
 }
 
 export function addObjectFacts(facts: ObjectFacts, object: StixObject): void {
   const modified = object.modified;
   if (typeof modified === 'string' && modified > facts.latestModified) facts.latestModified = modified;
   if (object.spec_version === '2.1') facts.spec21 = true;
+  if (object.type === 'attack-pattern') {
+    facts.hasTechnique = true;
+    const counts = facts.techniqueDomains;
+    const domains = object.x_mitre_domains;
+    if (Array.isArray(domains)) for (const domain of domains as string[]) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  } else if (object.type === 'x-mitre-collection') facts.collection ??= object;
 }
 
 /** `json` is the parsed bundle; `batched`, when given, its objects already read in batches with
@@ -353,11 +365,11 @@ export function parseBundleJson(file: string, json: unknown, contentHash: string
     facts = newObjectFacts();
     for (const object of objects) addObjectFacts(facts, object);
   }
-  if (!objects.some((o) => o.type === 'attack-pattern')) {
+  if (!facts.hasTechnique) {
     throw new BundleError(file, `is a STIX bundle with ${objects.length} objects but no ATT&CK techniques (attack-pattern); is it an ATT&CK bundle?`);
   }
-  const domain = detectDomain(objects);
-  const { version, versionSource } = detectVersion(file, objects, facts.latestModified);
+  const domain = detectDomain(facts.techniqueDomains);
+  const { version, versionSource } = detectVersion(file, facts);
   const specVersion = typeof bundle.spec_version === 'string' ? bundle.spec_version : facts.spec21 ? '2.1' : '2.0';
   return {
     info: { path: file, domain, version, versionSource, specVersion, objectCount: objects.length, contentHash },
@@ -380,12 +392,8 @@ function isStixObject(value: unknown): value is StixObject {
   return typeof value === 'object' && value !== null && typeof (value as StixObject).type === 'string' && typeof (value as StixObject).id === 'string';
 }
 
-function detectDomain(objects: StixObject[]): string {
-  const counts = new Map<string, number>();
-  for (const object of objects) {
-    if (object.type !== 'attack-pattern') continue;
-    for (const domain of (object.x_mitre_domains as string[] | undefined) ?? []) counts.set(domain, (counts.get(domain) ?? 0) + 1);
-  }
+/** The domain most techniques name. */
+function detectDomain(counts: Map<string, number>): string {
   let best = 'enterprise-attack';
   let bestCount = -1;
   for (const [domain, count] of counts) if (count > bestCount) [best, bestCount] = [domain, count];
@@ -403,8 +411,8 @@ const RELEASES: [string, string][] = [
   ['2025-11-13', '18'],
 ];
 
-function detectVersion(file: string, objects: StixObject[], latest: string): Pick<BundleInfo, 'version' | 'versionSource'> {
-  const collection = objects.find((o) => o.type === 'x-mitre-collection');
+function detectVersion(file: string, facts: ObjectFacts): Pick<BundleInfo, 'version' | 'versionSource'> {
+  const { collection, latestModified: latest } = facts;
   if (collection && typeof collection.x_mitre_version === 'string') return { version: collection.x_mitre_version, versionSource: 'collection' };
   const fromName = /(?:^|[-_ v])(\d{1,2}\.\d{1,2})$/i.exec(path.basename(file).replace(/\.gz$/i, '').replace(/\.json$/i, ''));
   if (fromName) return { version: fromName[1], versionSource: 'file name' };
