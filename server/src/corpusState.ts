@@ -123,7 +123,7 @@ export class CorpusState {
       `Loaded ${load.corpus.versionLabel} (${data.objects.length} objects) from ${origin} in ${Math.round(load.millis)} ms` +
         (load.cacheMiss && load.cacheMiss !== 'absent' ? ` (cache rebuilt: ${load.cacheMiss})` : ''),
     );
-    if (load.cacheWriteError) this.options.log(load.cacheWriteError);
+    void load.cacheWritten?.then((error) => error && this.options.log(error));
     for (const warning of data.warnings) this.options.log(`Warning: ${warning.file}: ${warning.problem}`);
     if (load.source === 'cache' && this.options.verifyDelayMs !== 0) this.scheduleVerify(load);
     this.watchBundles(sources, resolution);

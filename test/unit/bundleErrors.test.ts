@@ -2,7 +2,7 @@
 // stale or corrupt, never trusted.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -147,6 +147,13 @@ describe('bundle path resolution', () => {
   });
 });
 
+/** Loads, and waits for the cache write that follows a load from the bundles. */
+async function loadAndCache(...args: Parameters<typeof loadCorpus>) {
+  const load = await loadCorpus(...args);
+  assert.equal(await load.cacheWritten, undefined, 'the cache is written');
+  return load;
+}
+
 describe('corpus cache', () => {
   const bundle = () =>
     write('cached.json', {
@@ -157,8 +164,8 @@ describe('corpus cache', () => {
   test('second load comes from the cache and equals the first', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    const first = await loadCorpus([file], { cacheDir });
-    const second = await loadCorpus([file], { cacheDir });
+    const first = await loadAndCache([file], { cacheDir });
+    const second = await loadAndCache([file], { cacheDir });
     assert.equal(first.source, 'bundle');
     assert.equal(second.source, 'cache');
     assert.deepEqual(second.corpus.objects.map((o) => [o.id, o.name, second.corpus.description(o)]), first.corpus.objects.map((o) => [o.id, o.name, first.corpus.description(o)]));
@@ -167,9 +174,9 @@ describe('corpus cache', () => {
   test('a changed bundle makes the cache stale', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    await loadCorpus([file], { cacheDir });
+    await loadAndCache([file], { cacheDir });
     writeFileSync(file, JSON.stringify({ type: 'bundle', objects: [technique('T1001', 'Renamed')] }));
-    const reloaded = await loadCorpus([file], { cacheDir });
+    const reloaded = await loadAndCache([file], { cacheDir });
     assert.equal(reloaded.source, 'bundle');
     assert.equal(reloaded.cacheMiss, 'changed');
     assert.equal(reloaded.corpus.get('T1001')!.name, 'Renamed');
@@ -178,20 +185,20 @@ describe('corpus cache', () => {
   test('same content with a new mtime is re-hashed and still a hit; verifyContent re-hashes anyway', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    await loadCorpus([file], { cacheDir });
+    await loadAndCache([file], { cacheDir });
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    assert.equal((await loadCorpus([file], { cacheDir })).source, 'cache');
-    assert.equal((await loadCorpus([file], { cacheDir, verifyContent: true })).source, 'cache');
+    assert.equal((await loadAndCache([file], { cacheDir })).source, 'cache');
+    assert.equal((await loadAndCache([file], { cacheDir, verifyContent: true })).source, 'cache');
   });
 
   test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = write('described.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
-    await loadCorpus([file], { cacheDir });
+    await loadAndCache([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
     const text = readFileSync(cacheFile, 'latin1');
     writeFileSync(cacheFile, text.replace('obfuscate command', 'obfuscate c0mmand'), 'latin1');
-    const load = await loadCorpus([file], { cacheDir });
+    const load = await loadAndCache([file], { cacheDir });
     assert.equal(load.source, 'cache', 'the structure is intact');
     assert.equal(load.corpus.description(load.corpus.get('T1001')!), 'Adversaries may obfuscate command and control traffic.');
     assert.match(readFileSync(cacheFile, 'latin1'), /obfuscate command/, 'cache rewritten');
@@ -213,15 +220,35 @@ describe('corpus cache', () => {
   test('a corrupt cache is detected and rebuilt', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = bundle();
-    await loadCorpus([file], { cacheDir });
+    await loadAndCache([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
     const text = readFileSync(cacheFile, 'latin1');
     writeFileSync(cacheFile, text.replace('Data Compressed', 'Data Comprossed'), 'latin1');
-    const corrupted = await loadCorpus([file], { cacheDir });
+    const corrupted = await loadAndCache([file], { cacheDir });
     assert.equal(corrupted.source, 'bundle');
     assert.equal(corrupted.cacheMiss, 'corrupt');
     writeFileSync(cacheFile, text.slice(0, text.length / 2), 'latin1');
-    assert.equal((await loadCorpus([file], { cacheDir })).cacheMiss, 'corrupt');
-    assert.equal((await loadCorpus([file], { cacheDir })).source, 'cache');
+    assert.equal((await loadAndCache([file], { cacheDir })).cacheMiss, 'corrupt');
+    assert.equal((await loadAndCache([file], { cacheDir })).source, 'cache');
+  });
+
+  test('a bundle path with characters beyond Latin-1 still hits the cache', async () => {
+    const cacheDir = tempDir('ttplens-cache-');
+    const file = write('Тактики 攻撃.json', { type: 'bundle', objects: [technique('T1001', 'Data Obfuscation')] });
+    assert.equal((await loadAndCache([file], { cacheDir })).source, 'bundle');
+    assert.equal((await loadAndCache([file], { cacheDir })).source, 'cache');
+  });
+
+  test('the corpus is ready before its cache is written, and the write settles with its outcome', async () => {
+    const cacheDir = tempDir('ttplens-cache-');
+    const file = bundle();
+    const load = await loadCorpus([file], { cacheDir });
+    assert.equal(existsSync(cacheFileFor(cacheDir, [file])), false);
+    assert.equal(await load.cacheWritten, undefined);
+    assert.equal(existsSync(cacheFileFor(cacheDir, [file])), true);
+    const blocked = write('not-a-dir', 'a file where the cache directory should be');
+    const failed = await loadCorpus([file], { cacheDir: path.join(blocked, 'cache') });
+    assert.match((await failed.cacheWritten) ?? '', /cannot write the corpus cache/);
+    assert.equal((await loadCorpus([file], { cacheDir: false })).cacheWritten, undefined);
   });
 });

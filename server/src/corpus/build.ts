@@ -19,6 +19,9 @@ const STIX_TYPE_KIND: Record<string, ObjectKind> = {
   'x-mitre-asset': 'asset',
 };
 
+/** The STIX types the corpus indexes. */
+export const INDEXED_STIX_TYPES: ReadonlySet<string> = new Set(Object.keys(STIX_TYPE_KIND));
+
 const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
 const CITATION = /\s*\(Citation:[^)]*\)/g;
 const MAX_EXAMPLES = 3;
@@ -85,7 +88,7 @@ export function buildCorpusData(bundles: RawBundle[]): CorpusData {
     const file = bundle.info.path;
     const keysInThisBundle = new Map<string, StixObject>();
     for (const stix of bundle.objects) {
-      const kind = STIX_TYPE_KIND[stix.type];
+      const kind = Object.hasOwn(STIX_TYPE_KIND, stix.type) ? STIX_TYPE_KIND[stix.type] : undefined; // not the prototype's keys
       if (!kind) continue;
       const existing = byStixId.get(stix.id);
       if (existing !== undefined) {
@@ -234,25 +237,28 @@ const RELATION_FIELD: Record<string, keyof RelationSets> = {
 
 /** Relationship descriptions worth keeping: they are what the seed pages show per data source and mitigation. */
 const KEEP_DESCRIPTION = new Set<keyof RelationSets>(['mitigates', 'detects']);
+/** The relationship types whose descriptions are kept (their RELATION_FIELD is in KEEP_DESCRIPTION). */
+export const KEEP_RELATIONSHIP_DESCRIPTION: ReadonlySet<string> = new Set(Object.keys(RELATION_FIELD).filter((type) => KEEP_DESCRIPTION.has(RELATION_FIELD[type])));
 
 function collectRelations(bundles: RawBundle[], byStixId: Map<string, number>, warnings: Warnings, texts: string[]): RelationSets {
   const sets: RelationSets = { subtechniqueOf: [], mitigates: [], detects: [], uses: [], revokedBy: [], attributedTo: [] };
   const seen = new Set<string>();
   for (const bundle of bundles) {
     const file = bundle.info.path;
-    const known = new Set(bundle.objects.map((o) => o.id));
+    let known: Set<string> | undefined; // the bundle's IDs, only needed for a relationship that points outside the index
     for (const stix of bundle.objects) {
       if (stix.type !== 'relationship' || stix.revoked === true || stix.x_mitre_deprecated === true) continue;
       if (seen.has(stix.id)) continue;
       seen.add(stix.id);
-      const field = RELATION_FIELD[stix.relationship_type as string];
+      const field = Object.hasOwn(RELATION_FIELD, stix.relationship_type as string) ? RELATION_FIELD[stix.relationship_type as string] : undefined;
       if (!field) continue;
       const sourceRef = stix.source_ref as string;
       const targetRef = stix.target_ref as string;
       const source = byStixId.get(sourceRef);
       const target = byStixId.get(targetRef);
       if (source === undefined || target === undefined) {
-        const missing = [sourceRef, targetRef].filter((ref) => !known.has(ref) && !byStixId.has(ref));
+        known ??= new Set(bundle.objects.map((o) => o.id));
+        const missing = [sourceRef, targetRef].filter((ref) => !known!.has(ref) && !byStixId.has(ref));
         if (missing.length) warnings.addGrouped(file, 'relationships point to objects not in the bundle (dangling references) and were ignored', `${stix.id} → ${missing.join(', ')}`);
         continue; // else: a relationship of an object we deliberately skip (legacy mitigations)
       }

@@ -6,7 +6,9 @@ import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { BundleBatches } from './bundleBatches';
 import type { BundleInfo } from './model';
+import { slimStixObject } from './stixObjects';
 
 export class BundleError extends Error {
   constructor(
@@ -54,14 +56,30 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 export async function readBundleFile(file: string): Promise<RawBundle> {
   const absolute = path.resolve(file);
   const gzip = checkFile(absolute);
-  let read: { text: string; contentHash: string };
+  const read = await readStored(absolute, gzip, () => readText(absolute, gzip));
+  return parseBundleText(absolute, read.text, read.contentHash);
+}
+
+/** The same for the corpus builder: the objects hold only what it reads (stixObjects.ts), and a
+ *  pretty-printed bundle is parsed in batches while it is read (bundleBatches.ts); any other bundle
+ *  is read as readBundleFile does, with the same messages. */
+export async function readBundleForCorpus(file: string): Promise<RawBundle> {
+  const absolute = path.resolve(file);
+  const gzip = checkFile(absolute);
+  const read = await readStored(absolute, gzip, () => (gzip ? readGzipBatches(absolute) : readPlainBatches(absolute)));
+  if ('wrapper' in read) return parseBundleJson(absolute, read.wrapper, read.contentHash, read.batched);
+  const bundle = parseBundleText(absolute, read.text, read.contentHash);
+  return { ...bundle, objects: bundle.objects.map((object) => slimStixObject(object)) };
+}
+
+/** Runs a read, turning its failures into BundleErrors naming the file. */
+async function readStored<T>(file: string, gzip: boolean, read: () => Promise<T>): Promise<T> {
   try {
-    read = await readText(absolute, gzip);
+    return await read();
   } catch (error) {
     if (error instanceof BundleError) throw error;
-    throw new BundleError(absolute, gzip ? describeGzipError(error) : describeFsError(error));
+    throw new BundleError(file, gzip ? describeGzipError(error) : describeFsError(error));
   }
-  return parseBundleText(absolute, read.text, read.contentHash);
 }
 
 /** The same, synchronously, for the rare rebuild of a corrupt cache's texts in the middle of a
@@ -122,6 +140,16 @@ async function readText(file: string, gzip: boolean): Promise<{ text: string; co
  *  decoded once. One buffer and one string: streaming it in decoded chunks cost twice the time, in
  *  string joins and garbage collection. */
 async function readPlainText(file: string): Promise<{ text: string; contentHash: string }> {
+  const stored = await readPlainBytes(file);
+  return { text: stored.toString('utf8'), contentHash: hashBytes(stored) };
+}
+
+/** Bytes read at a time when they are parsed as they come (the next read runs meanwhile). */
+const READ_STEP = 2 * 1024 * 1024;
+
+/** The bundle's bytes, judged after the first megabyte. `onBytes`, when given, gets each part as
+ *  soon as it is read (after the judgement), while the next part is being read. */
+async function readPlainBytes(file: string, onBytes?: (part: Buffer) => void): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
@@ -141,11 +169,114 @@ async function readPlainText(file: string): Promise<{ text: string; contentHash:
       const problem = notABundleHead(bytes.toString('utf8', 0, read));
       if (problem) throw new BundleError(file, problem);
     }
-    if (read < size) read = await readUpTo(read, size);
-    const stored = bytes.subarray(0, read);
-    return { text: stored.toString('utf8'), contentHash: hashBytes(stored) };
+    if (!onBytes) {
+      if (read < size) read = await readUpTo(read, size);
+      return bytes.subarray(0, read);
+    }
+    let given = 0;
+    while (read < size) {
+      const next = readUpTo(read, Math.min(size, read + READ_STEP));
+      onBytes(bytes.subarray(given, read));
+      given = read;
+      const upTo = Math.min(size, read + READ_STEP);
+      read = await next;
+      if (read < upTo) break; // the file ended early (it shrank meanwhile)
+    }
+    if (given < read) onBytes(bytes.subarray(given, read));
+    return bytes.subarray(0, read);
   } finally {
     await handle.close();
+  }
+}
+
+/** A bundle parsed in batches: the bundle object (its "objects" empty) and its objects, slimmed. */
+interface BatchedBundle {
+  wrapper: Record<string, unknown>;
+  batched: { objects: StixObject[]; facts: ObjectFacts };
+  contentHash: string;
+}
+
+/** Collects the STIX objects of each batch, slimmed (the rest of the batch is garbage at once). */
+function batchesInto(batched: BatchedBundle['batched']): BundleBatches {
+  return new BundleBatches((elements) => {
+    for (const element of elements) {
+      if (!isStixObject(element)) continue;
+      addObjectFacts(batched.facts, element);
+      batched.objects.push(slimStixObject(element));
+    }
+  });
+}
+
+async function readPlainBatches(file: string): Promise<BatchedBundle | { text: string; contentHash: string }> {
+  const hash = createHash('sha1');
+  const batched = { objects: [], facts: newObjectFacts() };
+  const batches = batchesInto(batched);
+  let splitting = true;
+  const stored = await readPlainBytes(file, (part) => {
+    hash.update(part);
+    if (splitting) splitting = batches.push(part);
+  });
+  const contentHash = hash.digest('hex');
+  const wrapper = splitting ? batches.end() : undefined;
+  return wrapper ? { wrapper, batched, contentHash } : { text: stored.toString('utf8'), contentHash };
+}
+
+/** Thrown inside the gunzip pipeline to stop it when the bundle cannot be split. */
+class NotBatchable extends Error {}
+
+/** A gzip file, parsed in batches as it is decompressed (gunzip runs on another thread meanwhile);
+ *  when it cannot be split, it is read again the ordinary way. */
+async function readGzipBatches(file: string): Promise<BatchedBundle | { text: string; contentHash: string }> {
+  const hash = createHash('sha1');
+  const batched = { objects: [], facts: newObjectFacts() };
+  const batches = batchesInto(batched);
+  async function* hashStored(stored: AsyncIterable<Buffer>) {
+    for await (const chunk of stored) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  const consume = async (text: AsyncIterable<Buffer>) => {
+    const sniffed = new TextSniffer(file);
+    for await (const chunk of text) {
+      sniffed.add(chunk);
+      if (!batches.push(chunk)) throw new NotBatchable();
+    }
+    sniffed.end();
+  };
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), hashStored, createGunzip({ chunkSize: 1 << 20 }), consume);
+  } catch (error) {
+    if (error instanceof NotBatchable) return readGzipText(file);
+    throw error;
+  }
+  const wrapper = batches.end();
+  return wrapper ? { wrapper, batched, contentHash: hash.digest('hex') } : readGzipText(file);
+}
+
+/** The checks of a decompressed text as it streams: its size, and its first megabyte (notABundleHead). */
+class TextSniffer {
+  private bytes = 0;
+  private head: Buffer[] | undefined = [];
+
+  constructor(private readonly file: string) {}
+
+  add(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_BUNDLE_BYTES) throw new BundleError(this.file, `decompresses to more than ${MAX_BUNDLE_BYTES / 1048576} MB, larger than any ATT&CK bundle`);
+    if (!this.head) return;
+    this.head.push(chunk);
+    if (this.bytes >= SNIFF_BYTES) this.judge();
+  }
+
+  end(): void {
+    this.head = undefined;
+  }
+
+  private judge(): void {
+    const problem = notABundleHead(Buffer.concat(this.head!).toString('utf8'));
+    this.head = undefined;
+    if (problem) throw new BundleError(this.file, problem);
   }
 }
 
@@ -161,17 +292,12 @@ async function readGzipText(file: string): Promise<{ text: string; contentHash: 
       yield chunk;
     }
   }
-  let sniffed = false;
   const collect = async (text: AsyncIterable<Buffer>) => {
+    const sniffed = new TextSniffer(file);
     for await (const chunk of text) {
+      sniffed.add(chunk);
       textBytes += chunk.length;
-      if (textBytes > MAX_BUNDLE_BYTES) throw new BundleError(file, `decompresses to more than ${MAX_BUNDLE_BYTES / 1048576} MB, larger than any ATT&CK bundle`);
       chunks.push(chunk);
-      if (!sniffed && textBytes >= SNIFF_BYTES) {
-        sniffed = true;
-        const problem = notABundleHead(Buffer.concat(chunks).toString('utf8'));
-        if (problem) throw new BundleError(file, problem);
-      }
     }
   };
   const source = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -190,7 +316,39 @@ function parseBundleText(file: string, text: string, contentHash: string): RawBu
   return parseBundleJson(file, json, contentHash);
 }
 
-export function parseBundleJson(file: string, json: unknown, contentHash: string): RawBundle {
+/** What the bundle's detection reads of all its objects (slimmed objects no longer have it). */
+export interface ObjectFacts {
+  /** The latest `modified` of any object ('' when none has one). */
+  latestModified: string;
+  /** Whether any object has `spec_version` "2.1". */
+  spec21: boolean;
+  /** Whether any object is a technique (attack-pattern). */
+  hasTechnique: boolean;
+  /** The first x-mitre-collection object. */
+  collection?: StixObject;
+  /** How many techniques name each domain in `x_mitre_domains`. */
+  techniqueDomains: Map<string, number>;
+}
+
+export function newObjectFacts(): ObjectFacts {
+  return { latestModified: '', spec21: false, hasTechnique: false, techniqueDomains: new Map() };
+}
+
+export function addObjectFacts(facts: ObjectFacts, object: StixObject): void {
+  const modified = object.modified;
+  if (typeof modified === 'string' && modified > facts.latestModified) facts.latestModified = modified;
+  if (object.spec_version === '2.1') facts.spec21 = true;
+  if (object.type === 'attack-pattern') {
+    facts.hasTechnique = true;
+    const counts = facts.techniqueDomains;
+    const domains = object.x_mitre_domains;
+    if (Array.isArray(domains)) for (const domain of domains as string[]) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  } else if (object.type === 'x-mitre-collection') facts.collection ??= object;
+}
+
+/** `json` is the parsed bundle; `batched`, when given, its objects already read in batches with
+ *  their facts (its own "objects" is then an empty stand-in). */
+export function parseBundleJson(file: string, json: unknown, contentHash: string, batched?: { objects: StixObject[]; facts: ObjectFacts }): RawBundle {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new BundleError(file, 'is JSON but not a STIX bundle (expected an object with "type": "bundle")');
   }
@@ -201,15 +359,18 @@ export function parseBundleJson(file: string, json: unknown, contentHash: string
   if (!Array.isArray(bundle.objects)) {
     throw new BundleError(file, 'is a STIX bundle without an "objects" array');
   }
-  const objects = (bundle.objects as unknown[]).filter(isStixObject);
-  if (!objects.some((o) => o.type === 'attack-pattern')) {
+  const objects = batched?.objects ?? (bundle.objects as unknown[]).filter(isStixObject);
+  let facts = batched?.facts;
+  if (!facts) {
+    facts = newObjectFacts();
+    for (const object of objects) addObjectFacts(facts, object);
+  }
+  if (!facts.hasTechnique) {
     throw new BundleError(file, `is a STIX bundle with ${objects.length} objects but no ATT&CK techniques (attack-pattern); is it an ATT&CK bundle?`);
   }
-  const domain = detectDomain(objects);
-  const { version, versionSource } = detectVersion(file, objects);
-  const specVersion = typeof bundle.spec_version === 'string'
-    ? bundle.spec_version
-    : objects.some((o) => o.spec_version === '2.1') ? '2.1' : '2.0';
+  const domain = detectDomain(facts.techniqueDomains);
+  const { version, versionSource } = detectVersion(file, facts);
+  const specVersion = typeof bundle.spec_version === 'string' ? bundle.spec_version : facts.spec21 ? '2.1' : '2.0';
   return {
     info: { path: file, domain, version, versionSource, specVersion, objectCount: objects.length, contentHash },
     objects,
@@ -231,12 +392,8 @@ function isStixObject(value: unknown): value is StixObject {
   return typeof value === 'object' && value !== null && typeof (value as StixObject).type === 'string' && typeof (value as StixObject).id === 'string';
 }
 
-function detectDomain(objects: StixObject[]): string {
-  const counts = new Map<string, number>();
-  for (const object of objects) {
-    if (object.type !== 'attack-pattern') continue;
-    for (const domain of (object.x_mitre_domains as string[] | undefined) ?? []) counts.set(domain, (counts.get(domain) ?? 0) + 1);
-  }
+/** The domain most techniques name. */
+function detectDomain(counts: Map<string, number>): string {
   let best = 'enterprise-attack';
   let bestCount = -1;
   for (const [domain, count] of counts) if (count > bestCount) [best, bestCount] = [domain, count];
@@ -254,16 +411,11 @@ const RELEASES: [string, string][] = [
   ['2025-11-13', '18'],
 ];
 
-function detectVersion(file: string, objects: StixObject[]): Pick<BundleInfo, 'version' | 'versionSource'> {
-  const collection = objects.find((o) => o.type === 'x-mitre-collection');
+function detectVersion(file: string, facts: ObjectFacts): Pick<BundleInfo, 'version' | 'versionSource'> {
+  const { collection, latestModified: latest } = facts;
   if (collection && typeof collection.x_mitre_version === 'string') return { version: collection.x_mitre_version, versionSource: 'collection' };
   const fromName = /(?:^|[-_ v])(\d{1,2}\.\d{1,2})$/i.exec(path.basename(file).replace(/\.gz$/i, '').replace(/\.json$/i, ''));
   if (fromName) return { version: fromName[1], versionSource: 'file name' };
-  let latest = '';
-  for (const object of objects) {
-    const modified = object.modified;
-    if (typeof modified === 'string' && modified > latest) latest = modified;
-  }
   if (latest) {
     for (const [date, release] of RELEASES) if (latest.slice(0, 10) <= date) return { version: release, versionSource: 'content' };
     return { version: `>${RELEASES[RELEASES.length - 1][1]}`, versionSource: 'content' };

@@ -183,7 +183,8 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   mkdirSync(path.dirname(cacheFile), { recursive: true });
   // Threads of one process (check's worker) share its pid: the thread id keeps their temp files apart.
   const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(header)}\n${payload}`, 'latin1');
+  // The header names the bundles' paths: escaped like the rest, so any path reads back as written.
+  writeFileSync(temp, `${asciiJson(header)}\n${payload}`, 'latin1');
   renameSync(temp, cacheFile);
 }
 

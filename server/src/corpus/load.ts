@@ -1,7 +1,7 @@
 // Loading the corpus: from the cache when it is current, else from the bundles (then caching).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { BundleError, type RawBundle, readBundleFile, readBundleFileSync } from './bundleFile';
+import { BundleError, type RawBundle, readBundleForCorpus, readBundleFileSync } from './bundleFile';
 import { buildCorpusData } from './build';
 import { type CacheInput, type CacheMiss, cacheFileFor, prebuiltCacheFileFor, prebuiltInputs, readCache, relocateBundles, statInput, writeCache } from './cache';
 import { Corpus } from './corpus';
@@ -14,8 +14,11 @@ export interface CorpusLoad {
   /** The cache was the prebuilt one shipped with the embedded bundles. */
   prebuilt?: boolean;
   cacheMiss?: CacheMiss;
-  /** Why the cache could not be written, when it could not. */
-  cacheWriteError?: string;
+  /** Loaded from the bundles with a cache directory: settles once the cache is written, which is
+   *  done right after the corpus is ready (not before: the corpus is what the user waits for), with
+   *  why it could not be written, or undefined. A command that exits at once still leaves the cache:
+   *  Node runs the pending write before the process ends. */
+  cacheWritten?: Promise<string | undefined>;
   inputs: CacheInput[];
   millis: number;
 }
@@ -65,18 +68,22 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
     return { corpus: new Corpus(cached.data, loadTexts), source: 'cache', cacheFile: candidate.file, prebuilt: candidate.prebuilt, inputs: cached.inputs, millis: performance.now() - started };
   }
   const raw: RawBundle[] = [];
-  for (const file of absolute) raw.push(await readBundleFile(file));
+  for (const file of absolute) raw.push(await readBundleForCorpus(file));
   const data = buildCorpusData(raw);
   const inputs = raw.map((bundle) => statInput(bundle.info.path, bundle.info.contentHash));
-  let cacheWriteError: string | undefined;
-  if (cacheFile) {
-    try {
-      writeCache(cacheFile, inputs, data);
-    } catch (error) {
-      cacheWriteError = `cannot write the corpus cache ${cacheFile}: ${(error as Error).message}`;
-    }
-  }
-  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWriteError, inputs, millis: performance.now() - started };
+  const cacheWritten = cacheFile
+    ? new Promise<string | undefined>((resolve) => {
+        setImmediate(() => {
+          try {
+            writeCache(cacheFile, inputs, data);
+            resolve(undefined);
+          } catch (error) {
+            resolve(`cannot write the corpus cache ${cacheFile}: ${(error as Error).message}`);
+          }
+        });
+      })
+    : undefined;
+  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWritten, inputs, millis: performance.now() - started };
 }
 
 /** Builds the read-only cache that ships with the embedded bundles (`npm run package`): inputs
@@ -84,7 +91,7 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
 export async function writePrebuiltCache(bundlePaths: readonly string[], cacheDir: string): Promise<string> {
   const absolute = bundlePaths.map((p) => path.resolve(p));
   const raw: RawBundle[] = [];
-  for (const file of absolute) raw.push(await readBundleFile(file));
+  for (const file of absolute) raw.push(await readBundleForCorpus(file));
   const file = prebuiltCacheFileFor(cacheDir, absolute);
   const data = buildCorpusData(raw);
   relocateBundles(data, absolute, absolute.map((p) => path.basename(p)));
