@@ -43,7 +43,7 @@ async function corpusMetrics() {
   if (warm.some((w) => w.source !== 'cache')) throw new Error('warm loads did not come from the cache');
   const parseMs = median(parse.map((p) => p.ms));
   const coldMs = median(cold.map((c) => c.ms));
-  rows.push(row('Corpus ready, cold (no cache), v18.1, against its floor (c)', coldMs, parseMs, 'ms', '≤ 2× JSON.parse', coldMs <= 2 * parseMs, 'read + parse + index the 37 MB bundle, write the cache; floor (c): JSON.parse of the bundle text, already in memory'));
+  rows.push(row('Corpus ready, cold (no cache), v18.1, against its floor (c)', coldMs, parseMs, 'ms', '≤ 2× JSON.parse', coldMs <= 2 * parseMs, 'read + parse + index the 37 MB bundle until the corpus is ready (the cache is written right after, not counted); floor (c): JSON.parse of the bundle text, already in memory'));
   const warmMs = median(warm.map((w) => w.ms));
   rows.push(row('Corpus ready, warm (cache), v18.1', warmMs, parseMs, 'ms', '≤ 0.25× JSON.parse', warmMs <= 0.25 * parseMs, 'baseline: JSON.parse of the bundle text, already in memory'));
   const heapMB = median(warm.map((w) => w.heapMB));

@@ -24,6 +24,7 @@ export class Corpus {
   private search?: NameSearch;
   private texts?: string[];
   private liveHighest?: Map<string, number>;
+  private versionLabelText?: string;
 
   /** `loadTexts` supplies `data.texts` on first use when the data came without them (the cache). */
   constructor(
@@ -67,12 +68,9 @@ export class Corpus {
 
   /** A label for the loaded release(s), e.g. "ATT&CK v18.1" or "ATT&CK enterprise v18.1 + ics v18.1". */
   get versionLabel(): string {
-    const bundles = this.data.bundles;
-    const versions = new Set(bundles.map((b) => b.version));
-    if (versions.size === 1) return `ATT&CK v${bundles[0].version}`;
-    return `ATT&CK ${bundles.map((b) => `${b.domain.replace(/-attack$/, '')} v${b.version}`).join(' + ')}`;
+    // Worked out once: messages name the release, thousands of them in a `check` of a repository.
+    return (this.versionLabelText ??= labelOf(this.data.bundles));
   }
-
 
   /** Looks up an ATT&CK ID (any case) or a v17 component's STIX id. */
   get(idOrKey: string): AttackObject | undefined {
@@ -334,4 +332,10 @@ export class Corpus {
     }
     return object.id ? `${object.id} ${object.name}` : object.name;
   }
+}
+
+function labelOf(bundles: CorpusData['bundles']): string {
+  const versions = new Set(bundles.map((b) => b.version));
+  if (versions.size === 1) return `ATT&CK v${bundles[0].version}`;
+  return `ATT&CK ${bundles.map((b) => `${b.domain.replace(/-attack$/, '')} v${b.version}`).join(' + ')}`;
 }
