@@ -207,7 +207,7 @@ describe('corpus cache', () => {
   test('the texts are read from the cache file when first needed, not held: a file changed after the load is caught by their hash', async () => {
     const cacheDir = tempDir('ttplens-cache-');
     const file = write('described-later.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
-    await loadCorpus([file], { cacheDir });
+    await loadAndCache([file], { cacheDir });
     const cacheFile = cacheFileFor(cacheDir, [file]);
     const load = await loadCorpus([file], { cacheDir });
     assert.equal(load.source, 'cache');
