@@ -46,7 +46,8 @@ export const CORPUS_HELP = `  --stix FILE          ATT&CK STIX bundle (.json or 
                        $TTPLENS_STIX, then the release chosen with \`ttp-lens download\`, then the
                        ATT&CK data embedded in TTP Lens
   --domains LIST       Without --stix: the domains to load, e.g. enterprise,mobile,ics (default enterprise)
-  --no-cache           Do not read or write the corpus cache ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)
+  --no-cache           Do not read or write the corpus cache or the command line's code cache
+                       ($TTPLENS_CACHE_DIR or ~/.cache/ttp-lens)
   --overlay FILE       ATT&CK names and descriptions in another language (STIX language-content or a
                        YAML/JSON map by ID; repeatable), used for --locale (default: $LANG)
   --locale LANG        en or ru: the language of messages and reports (default: $LC_ALL, $LANG)`;
