@@ -155,7 +155,8 @@ function statusOf(corpus: Corpus, id: string): string {
  *  and every other one a rule references — its name, status, state and the files claiming it. */
 export function coverageJson(model: CoverageModel, index: RuleIndex, displayPath: (uri: string) => string): unknown {
   const { corpus } = model;
-  const rules = [...index.all()].sort((a, b) => byText(displayPath(a.uri), displayPath(b.uri)));
+  // Each path made once, not twice per comparison of the sort.
+  const rules = [...index.all()].map((rule) => ({ rule, file: displayPath(rule.uri) })).sort((a, b) => byText(a.file, b.file));
   const techniques: Record<string, unknown> = {};
   const filesOf = (claims: readonly RuleDocument[]) => claims.map((r) => displayPath(r.uri)).sort();
   for (const id of [...new Set([...model.byId.keys(), ...index.techniqueIds()])].sort()) {
@@ -174,8 +175,8 @@ export function coverageJson(model: CoverageModel, index: RuleIndex, displayPath
     filter: model.filter,
     summary: { ...model.counts, rules: model.rules.length },
     tactics: model.tactics.map(({ tactic, counts }) => ({ id: tactic.id, name: tactic.name, ...counts })),
-    files: rules.map((rule) => ({
-      file: displayPath(rule.uri),
+    files: rules.map(({ rule, file }) => ({
+      file,
       format: rule.format,
       id: rule.identity.id ?? null,
       title: rule.identity.title ?? null,
