@@ -227,15 +227,8 @@ class NotBatchable extends Error {}
 /** A gzip file, parsed in batches as it is decompressed (gunzip runs on another thread meanwhile);
  *  when it cannot be split, it is read again the ordinary way. */
 async function readGzipBatches(file: string): Promise<BatchedBundle | { text: string; contentHash: string }> {
-  const hash = createHash('sha1');
   const batched = { objects: [], facts: newObjectFacts() };
   const batches = batchesInto(batched);
-  async function* hashStored(stored: AsyncIterable<Buffer>) {
-    for await (const chunk of stored) {
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
   const consume = async (text: AsyncIterable<Buffer>) => {
     const sniffed = new TextSniffer(file);
     for await (const chunk of text) {
@@ -244,14 +237,29 @@ async function readGzipBatches(file: string): Promise<BatchedBundle | { text: st
     }
     sniffed.end();
   };
+  let contentHash: string;
   try {
-    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), hashStored, createGunzip({ chunkSize: 1 << 20 }), consume);
+    contentHash = await gunzipInto(file, consume);
   } catch (error) {
     if (error instanceof NotBatchable) return readGzipText(file);
     throw error;
   }
   const wrapper = batches.end();
-  return wrapper ? { wrapper, batched, contentHash: hash.digest('hex') } : readGzipText(file);
+  return wrapper ? { wrapper, batched, contentHash } : readGzipText(file);
+}
+
+/** Streams a gzip file through gunzip into `consume` (the compressed bytes are never held whole),
+ *  hashing the stored bytes on the way; resolves to their hash. */
+async function gunzipInto(file: string, consume: (text: AsyncIterable<Buffer>) => Promise<void>): Promise<string> {
+  const hash = createHash('sha1');
+  async function* hashStored(stored: AsyncIterable<Buffer>) {
+    for await (const chunk of stored) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), hashStored, createGunzip({ chunkSize: 1 << 20 }), consume);
+  return hash.digest('hex');
 }
 
 /** The checks of a decompressed text as it streams: its size, and its first megabyte (notABundleHead). */
@@ -280,18 +288,11 @@ class TextSniffer {
   }
 }
 
-/** A gzip file, streamed through gunzip (the compressed bytes are never held whole), hashing the
- *  stored bytes; the decompressed text is judged after its first megabyte, like a plain file. */
+/** A gzip file's whole text (gunzipInto); the decompressed text is judged after its first
+ *  megabyte, like a plain file. */
 async function readGzipText(file: string): Promise<{ text: string; contentHash: string }> {
-  const hash = createHash('sha1');
   const chunks: Buffer[] = [];
   let textBytes = 0;
-  async function* hashStored(stored: AsyncIterable<Buffer>) {
-    for await (const chunk of stored) {
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
   const collect = async (text: AsyncIterable<Buffer>) => {
     const sniffed = new TextSniffer(file);
     for await (const chunk of text) {
@@ -300,10 +301,9 @@ async function readGzipText(file: string): Promise<{ text: string; contentHash: 
       chunks.push(chunk);
     }
   };
-  const source = createReadStream(file, { highWaterMark: 1 << 20 });
-  await pipeline(source, hashStored, createGunzip({ chunkSize: 1 << 20 }), collect);
+  const contentHash = await gunzipInto(file, collect);
   // Decoded once, from one buffer (a chunk boundary may split a UTF-8 sequence; one decode never does).
-  return { text: Buffer.concat(chunks, textBytes).toString('utf8'), contentHash: hash.digest('hex') };
+  return { text: Buffer.concat(chunks, textBytes).toString('utf8'), contentHash };
 }
 
 function parseBundleText(file: string, text: string, contentHash: string): RawBundle {
