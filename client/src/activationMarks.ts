@@ -1,6 +1,6 @@
 // The moments activation is timed by (client/src/activationTime.ts), shared by dist/extension.js (the
 // loader, client/src/loader.ts) and dist/client.js through one global: they are separate bundles.
-export type CodeCacheState = 'used' | 'none' | 'rejected';
+import type { CodeCacheState } from '../../server/src/codeCache';
 
 /** A moment: performance.now() and the process's CPU time so far (user + system), in ms. */
 export interface Mark {

@@ -1,4 +1,4 @@
-// How the client is loaded (client/src/loader.ts, versionCheck.ts): dist/client.js through V8's code
+// How the client is loaded (client/src/loader.ts through server/src/codeCache.ts, versionCheck.ts): dist/client.js through V8's code
 // cache, written after a start without one and used by the next; and the stand-in for the semver
 // functions vscode-languageclient checks the editor's version with.
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ describe('client loading: code cache', () => {
   // Each start in a process of its own, as the editor's: within one process V8 reuses what it compiled
   // for the same source without looking at the cache.
   const start = (cache: string, write = false) => {
-    const script = `const loaded = require(${JSON.stringify(require.resolve('../../client/src/loader'))}).loadThroughCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cache)});
+    const script = `const loaded = require(${JSON.stringify(require.resolve('../../server/src/codeCache'))}).loadThroughCodeCache(${JSON.stringify(file)}, () => ${JSON.stringify(cache)});
       ${write ? 'loaded.writeCache();' : ''} let where; try { loaded.exports.fail(); } catch (error) { where = /client\\.js:(\\d+:\\d+)/.exec(error.stack)[1]; }
       console.log(JSON.stringify({ codeCache: loaded.codeCache, answer: loaded.exports.answer(), where }));`;
     const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { codeCache: string; answer: string; where: string };

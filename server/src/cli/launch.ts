@@ -4,50 +4,27 @@
 // file per command and build (and Node), in the corpus cache's folder; --no-cache reads and writes none.
 // Only Node's built-ins here: this file runs before anything else.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Script } from 'node:vm';
+import { loadThroughCodeCache } from '../codeCache';
 
 const main = path.join(__dirname, 'cli-main.js');
-const source = readFileSync(main, 'utf8');
 // main.ts's commands (a name missing here only goes without its own cache); anything else, 'other'.
 const COMMAND_NAMES = ['show', 'search', 'coverage', 'check', 'diff', 'migrate', 'download'];
 const command = COMMAND_NAMES.includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
 const cacheDir = process.argv.includes('--no-cache') ? undefined : codeCacheDir();
 // The build, Node and the flags it runs with name the file: V8 checks its own version and flags, but
 // of the source only its length.
-const key = cacheDir && createHash('sha1').update(`${process.version}\0${process.arch}\0${process.execArgv.join(' ')}\0`).update(source).digest('hex').slice(0, 16);
-const cacheFile = key && path.join(cacheDir!, `cli-code-${command}-${key}.bin`);
-let cachedData: Buffer | undefined;
-try {
-  if (cacheFile) cachedData = readFileSync(cacheFile);
-} catch {
-  // no cache yet
-}
-const script = new Script(Module.wrap(source), { filename: main, cachedData });
-if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCodeCache(cacheFile, script.createCachedData()));
-const mainModule = { exports: {} };
-script.runInThisContext()(mainModule.exports, createRequire(main), mainModule, main, __dirname);
+const cacheFileFor = (source: string) => {
+  if (!cacheDir) return undefined;
+  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${process.execArgv.join(' ')}\0`).update(source).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `cli-code-${command}-${key}.bin`);
+};
+const loaded = loadThroughCodeCache(main, cacheFileFor);
+if (loaded.codeCache !== 'used') process.once('exit', loaded.writeCache);
 
 /** The corpus cache's folder (corpus/cache.ts defaultCacheDir, not imported: it would load the corpus code first). */
 function codeCacheDir(): string {
   if (process.env.TTPLENS_CACHE_DIR) return process.env.TTPLENS_CACHE_DIR;
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'ttp-lens');
-}
-
-/** Written whole or not at all (a temporary file renamed); the command's caches of other builds removed. */
-function saveCodeCache(file: string, data: Buffer): void {
-  try {
-    const dir = path.dirname(file);
-    mkdirSync(dir, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, data);
-    renameSync(temp, file);
-    const prefix = `cli-code-${command}-`;
-    for (const other of readdirSync(dir)) if (other.startsWith(prefix) && other.endsWith('.bin') && path.join(dir, other) !== file) rmSync(path.join(dir, other), { force: true });
-  } catch {
-    // A cache that cannot be written only costs the next run its compile time.
-  }
 }
