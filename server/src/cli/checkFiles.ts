@@ -13,7 +13,7 @@ import { indexText } from '../workspace/indexer';
 import { LogSourceContext } from '../features/logSourceContext';
 import { type CheckConfig, loadCheckConfig } from './checkConfig';
 import type { CheckedFile, CheckFinding, Level } from './checkFormats';
-import { openCorpus, type OptionValues } from './command';
+import { openCorpus, type OptionValues, perFolder } from './command';
 
 export interface FileToCheck {
   absolute: string;
@@ -40,21 +40,13 @@ const LEVEL_OF: Record<DiagnosticSeverity, Level> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
-/** Shown paths per directory, for the working directory they were made for: a rule folder holds many
- *  files, and path.relative per file was a twelfth of `check`'s time on SigmaHQ outside the cwd. */
-let shownDirs: { cwd: string; dirs: Map<string, string> } | undefined;
+/** Shown paths (relative, with '/'), per folder, for the working directory they were made for. */
+let shownFor: { cwd: string; shown: (absolute: string) => string } | undefined;
 
 export function displayPath(absolute: string): string {
   const cwd = process.cwd();
-  if (shownDirs?.cwd !== cwd) shownDirs = { cwd, dirs: new Map() };
-  const cut = absolute.lastIndexOf(path.sep);
-  const dir = absolute.slice(0, cut);
-  const name = absolute.slice(cut + 1);
-  // A file at a root (/x.yml, C:\\x.yml), or a path not ending in a name: nothing to share.
-  if (!dir.includes(path.sep) || name === '' || name === '.' || name === '..') return shownPath(cwd, absolute);
-  let shownDir = shownDirs.dirs.get(dir);
-  if (shownDir === undefined) shownDirs.dirs.set(dir, (shownDir = shownPath(cwd, dir)));
-  return shownDir === '' ? name : `${shownDir}/${name}`;
+  if (shownFor?.cwd !== cwd) shownFor = { cwd, shown: perFolder((file) => shownPath(cwd, file), '/') };
+  return shownFor.shown(absolute);
 }
 
 function shownPath(cwd: string, absolute: string): string {

@@ -135,23 +135,12 @@ export function oneOf<T extends string>(values: OptionValues, name: string, allo
 
 /** How coverage, diff and migrate name a rule file: relative to the working directory (the path
  *  itself when it is the directory). Memoised: a coverage report names each rule once per technique
- *  it claims; and outside the working directory path.relative is taken once per folder, not per
- *  file (per file it was a sixth of coverage's time on SigmaHQ). */
+ *  it claims. */
 export function fileDisplay(): (uriOrPath: string) => string {
   const cwd = process.cwd();
   const under = cwd.endsWith(path.sep) ? cwd : `${cwd}${path.sep}`;
   const known = new Map<string, string>();
-  const folders = new Map<string, string>();
-  const outside = (absolute: string) => {
-    const cut = absolute.lastIndexOf(path.sep);
-    const dir = absolute.slice(0, cut);
-    const name = absolute.slice(cut + 1);
-    // A file at a root (/x.yml, C:\\x.yml), or a path not ending in a name: nothing to share.
-    if (!dir.includes(path.sep) || name === '' || name === '.' || name === '..') return path.relative(cwd, absolute);
-    let folder = folders.get(dir);
-    if (folder === undefined) folders.set(dir, (folder = path.relative(cwd, dir)));
-    return folder ? `${folder}${path.sep}${name}` : name;
-  };
+  const outside = perFolder((absolute) => path.relative(cwd, absolute), path.sep);
   return (uriOrPath) => {
     let shown = known.get(uriOrPath);
     if (shown === undefined) {
@@ -161,5 +150,22 @@ export function fileDisplay(): (uriOrPath: string) => string {
       known.set(uriOrPath, shown);
     }
     return shown;
+  };
+}
+
+/** `shown` of a file's folder, joined by `separator` with its name: worked out once per folder, as a
+ *  rule folder holds many files (path.relative per file was a sixth of `coverage` of SigmaHQ outside
+ *  the working directory). */
+export function perFolder(shown: (absolute: string) => string, separator: string): (absolute: string) => string {
+  const folders = new Map<string, string>();
+  return (absolute) => {
+    const cut = absolute.lastIndexOf(path.sep);
+    const dir = absolute.slice(0, cut);
+    const name = absolute.slice(cut + 1);
+    // A file at a root (/x.yml, C:\\x.yml), or a path not ending in a name: nothing to share.
+    if (!dir.includes(path.sep) || name === '' || name === '.' || name === '..') return shown(absolute);
+    let folder = folders.get(dir);
+    if (folder === undefined) folders.set(dir, (folder = shown(dir)));
+    return folder ? `${folder}${separator}${name}` : name;
   };
 }
