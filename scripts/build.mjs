@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { eagerModules } from './eagerModules.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -53,6 +54,13 @@ const entries = [
   { entryPoints: ['server/src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 const started = Date.now();
-await Promise.all([build({ ...common, ...client }).then(() => build({ ...common, ...loader() })), ...entries.map((entry) => build({ ...common, ...entry }))]);
+// Minified, the client's module wrappers are compiled with the script instead of when each module
+// is first required (scripts/eagerModules.mjs): the first start after installing, which has no code
+// cache, parses the bundle once instead of twice. (Not the development build: its source map.)
+const buildClient = async () => {
+  await build({ ...common, ...client });
+  if (production && !eagerModules('dist/client.js')) throw new Error('build: no module wrappers found in dist/client.js (has esbuild changed how it writes them? see scripts/eagerModules.mjs)');
+};
+await Promise.all([buildClient().then(() => build({ ...common, ...loader() })), ...entries.map((entry) => build({ ...common, ...entry }))]);
 chmodSync('dist/cli.js', 0o755);
 if (!watch && !process.argv.includes('--quiet')) console.log(`build: dist/extension.js (+ client.js), dist/server.js, dist/cli.js (+ cli-main.js) in ${Date.now() - started} ms`);
