@@ -28,17 +28,68 @@ const common = {
 // The loader's banner and footer mark when the extension's code starts and ends loading, for the
 // activation time (client/src/activationMarks.ts, activationTime.ts).
 const markAs = (name) => `(globalThis.__ttpLensActivation ??= {}).${name} = { ms: performance.now(), cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage()) };`;
-// vscode-languageclient as published, less two costs it adds to every activation: its tsc helper
+// vscode-languageclient as published, less three costs it adds to every activation: its tsc helper
 // __importStar copies the whole vscode API (hundreds of properties) into a new object in 16 of its
-// modules, which only read properties of it (so a plain require does the same); and it loads semver
-// for one version check (client/src/versionCheck.ts stands in).
+// modules, which only read properties of it (so a plain require does the same); it loads semver
+// for one version check (client/src/versionCheck.ts stands in); and it compiles, runs and registers
+// the client side of every language feature, while our server (server/src/server.ts, its
+// capabilities) offers a few. The others are left out (UNUSED_FEATURES): the client no longer
+// announces them to the server, which never offers or registers them, so nothing else changes.
+// They were a sixth of dist/client.js (file operations, semantic tokens, formatting…), all of it
+// compiled and run at the first start. A feature the server comes to offer must leave the list;
+// one another feature uses (client.getFeature) must stay.
+const UNUSED_FEATURES = {
+  signatureHelp: ['SignatureHelpFeature'],
+  definition: ['DefinitionFeature'],
+  reference: ['ReferencesFeature'],
+  documentHighlight: ['DocumentHighlightFeature'],
+  codeLens: ['CodeLensFeature'],
+  formatting: ['DocumentFormattingFeature', 'DocumentRangeFormattingFeature', 'DocumentOnTypeFormattingFeature'],
+  rename: ['RenameFeature'],
+  typeDefinition: ['TypeDefinitionFeature'],
+  implementation: ['ImplementationFeature'],
+  colorProvider: ['ColorProviderFeature'],
+  foldingRange: ['FoldingRangeFeature'],
+  declaration: ['DeclarationFeature'],
+  selectionRange: ['SelectionRangeFeature'],
+  callHierarchy: ['CallHierarchyFeature'],
+  semanticTokens: ['SemanticTokensFeature'],
+  linkedEditingRange: ['LinkedEditingFeature'],
+  fileOperations: ['DidCreateFilesFeature', 'DidRenameFilesFeature', 'DidDeleteFilesFeature', 'WillCreateFilesFeature', 'WillRenameFilesFeature', 'WillDeleteFilesFeature'],
+  typeHierarchy: ['TypeHierarchyFeature'],
+  inlineValue: ['InlineValueFeature'],
+  inlayHint: ['InlayHintsFeature'],
+  inlineCompletion: ['InlineCompletionItemFeature'],
+  textDocumentContent: ['TextDocumentContentFeature'],
+  // workspaceSymbol.js reads documentSymbol.js's symbol kinds: that module stays, unregistered.
+  // (Notebooks stay: the pull diagnostics listen to the notebook feature's events.)
+  documentSymbol: ['DocumentSymbolFeature'],
+};
+const KEPT_MODULES = new Set(['documentSymbol']);
+/** common/client.js without the unused features; throws when the library's text is not as expected. */
+function withoutUnusedFeatures(code) {
+  const cut = (text, what) => {
+    if (!code.includes(text)) throw new Error(`build: vscode-languageclient's client.js has no ${what} (has the library changed? see UNUSED_FEATURES in scripts/build.mjs)`);
+    code = code.replace(text, '');
+  };
+  for (const [module, features] of Object.entries(UNUSED_FEATURES)) {
+    for (const feature of features) cut(`        this.registerFeature(new ${module}_1.${feature}(this));\n`, `registration of ${feature}`);
+    if (!KEPT_MODULES.has(module)) cut(`const ${module}_1 = require("./${module}");\n`, `require of ./${module}`);
+  }
+  for (const module of Object.keys(UNUSED_FEATURES)) if (!KEPT_MODULES.has(module) && code.includes(`${module}_1`)) throw new Error(`build: vscode-languageclient's client.js still uses ./${module}`);
+  return code;
+}
 const leanLanguageClient = {
   name: 'lean-languageclient',
   setup(build) {
     const fromLanguageClient = /[\\/]node_modules[\\/]vscode-languageclient[\\/]/;
     build.onResolve({ filter: /^semver\/functions\/(parse|satisfies)$/ }, (args) => (fromLanguageClient.test(args.importer) ? { path: path.basename(args.path), namespace: 'version-check' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'version-check' }, (args) => ({ contents: `module.exports = require('./client/src/versionCheck.ts').${args.path};`, resolveDir: path.resolve('.'), loader: 'js' }));
-    build.onLoad({ filter: /[\\/]node_modules[\\/]vscode-languageclient[\\/]lib[\\/].*\.js$/ }, async (args) => ({ contents: (await readFile(args.path, 'utf8')).replaceAll('__importStar(require("vscode"))', 'require("vscode")'), loader: 'js' }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]vscode-languageclient[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      let contents = (await readFile(args.path, 'utf8')).replaceAll('__importStar(require("vscode"))', 'require("vscode")');
+      if (/[\\/]lib[\\/]common[\\/]client\.js$/.test(args.path)) contents = withoutUnusedFeatures(contents);
+      return { contents, loader: 'js' };
+    });
   },
 };
 const client = { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [leanLanguageClient] };
