@@ -19,6 +19,10 @@ import { TechniquePanels } from './techniquePanel';
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('TTP Lens', { log: true });
   const client = createLanguageClient(context, output);
+  // The language client starts first: what the user waits for. The views and commands are made
+  // right after, in the same turn, so no message from the server can come before their handlers.
+  const started = client.start();
+  reportActivationTime(output);
   const filter = new CoverageFilterState(context.workspaceState);
   const tree = new CoverageTreeProvider(client, filter);
   const treeView = vscode.window.createTreeView('ttpLens.coverage', { treeDataProvider: tree, showCollapseAll: true });
@@ -49,8 +53,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   treeView.description = filter.describe();
 
   void reportRestrictedMode(output);
-  const started = client.start();
-  reportActivationTime(output);
   await started;
   sendFilter();
   // After a restart (serverRecovery.ts) the new server knows nothing of the filter or the views.
