@@ -92,7 +92,10 @@ const leanLanguageClient = {
     });
   },
 };
-const client = { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [leanLanguageClient] };
+// No "module" condition (esbuild's default): vscode-languageserver-types and -textdocument then
+// resolve to their CommonJS builds, not their ES modules, which every require() from the CommonJS
+// protocol copied into a new object (esbuild's interop; three copies of the types while loading).
+const client = { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], conditions: [], plugins: [leanLanguageClient] };
 // The loader names the code cache after the client it was built with (client/src/loader.ts).
 const loader = () => {
   const hash = createHash('sha256').update(readFileSync('dist/client.js')).digest('hex').slice(0, 16);

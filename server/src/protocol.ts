@@ -1,6 +1,9 @@
 // Every custom message between the TTP Lens client and server, typed once for both sides.
 // Methods are prefixed `ttpLens/`. Each namespace says who sends the message.
-import { NotificationType, ProtocolRequestType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+// A plain require: bundled into the client, a named import of this CommonJS module would copy all its
+// hundreds of exports into a new object (esbuild's ES-module interop) while the extension loads.
+import lsp = require('vscode-languageserver-protocol');
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
 
 /** The one command a hover links to (the technique panel at its rule list): the client trusts hover
@@ -34,20 +37,20 @@ export interface CorpusStatus {
 /** Server → client: the corpus started loading, is ready, or failed (with the file and the problem). */
 export namespace CorpusStatusNotification {
   export const method = 'ttpLens/corpusStatus';
-  export const type = new NotificationType<CorpusStatus>(method);
+  export const type = new lsp.NotificationType<CorpusStatus>(method);
 }
 
 /** Client → server: the current corpus status (the client asks when it starts listening late). */
 export namespace CorpusStatusRequest {
   export const method = 'ttpLens/corpusStatusRequest';
-  export const type = new RequestType0<CorpusStatus, void>(method);
+  export const type = new lsp.RequestType0<CorpusStatus, void>(method);
 }
 
 /** Client → server: reload the bundle(s), e.g. after the user replaced the file; `verifyContent`
  *  re-hashes the bundles instead of trusting their file stat. */
 export namespace ReloadCorpusRequest {
   export const method = 'ttpLens/reloadCorpus';
-  export const type = new RequestType<{ verifyContent?: boolean }, CorpusStatus, void>(method);
+  export const type = new lsp.RequestType<{ verifyContent?: boolean }, CorpusStatus, void>(method);
 }
 
 export interface WorkspaceStatus {
@@ -66,13 +69,13 @@ export interface WorkspaceStatus {
 /** Client → server: the state of the workspace rule index. */
 export namespace WorkspaceStatusRequest {
   export const method = 'ttpLens/workspaceStatus';
-  export const type = new RequestType0<WorkspaceStatus, void>(method);
+  export const type = new lsp.RequestType0<WorkspaceStatus, void>(method);
 }
 
 /** Server → client: the rule index changed (debounced); views that show coverage refresh. */
 export namespace IndexChangedNotification {
   export const method = 'ttpLens/indexChanged';
-  export const type = new NotificationType<{ generation: number; rules: number; indexing: boolean }>(method);
+  export const type = new lsp.NotificationType<{ generation: number; rules: number; indexing: boolean }>(method);
 }
 
 /** Which techniques and rules the coverage model counts (platforms, formats, Sigma status and
@@ -159,26 +162,26 @@ export interface RuleRef {
  *  Without a filter, the one the client last set (CoverageFilterNotification). */
 export namespace CoverageTreeRequest {
   export const method = 'ttpLens/coverageTree';
-  export const type = new RequestType<{ filter?: CoverageFilter }, CoverageTree | null, void>(method);
+  export const type = new lsp.RequestType<{ filter?: CoverageFilter }, CoverageTree | null, void>(method);
 }
 
 /** Client → server: the rules claiming exactly an ID (not its sub-techniques), after the filter. */
 export namespace TechniqueRulesRequest {
   export const method = 'ttpLens/techniqueRules';
-  export const type = new RequestType<{ id: string; filter?: CoverageFilter }, RuleRef[], void>(method);
+  export const type = new lsp.RequestType<{ id: string; filter?: CoverageFilter }, RuleRef[], void>(method);
 }
 
 /** Client → server: the status-bar figures — the coverage tree's totals. */
 export namespace CoverageSummaryRequest {
   export const method = 'ttpLens/coverageSummary';
-  export const type = new RequestType<{ filter?: CoverageFilter }, CoverageSummary | null, void>(method);
+  export const type = new lsp.RequestType<{ filter?: CoverageFilter }, CoverageSummary | null, void>(method);
 }
 
 /** Client → server: the coverage filter the user chose; every coverage answer that is not given a
  *  filter of its own (tree, status bar, panel, hovers, Navigator export) uses it. */
 export namespace CoverageFilterNotification {
   export const method = 'ttpLens/coverageFilter';
-  export const type = new NotificationType<{ filter: CoverageFilter }>(method);
+  export const type = new lsp.NotificationType<{ filter: CoverageFilter }>(method);
 }
 
 export interface PanelComponent {
@@ -241,7 +244,7 @@ export interface TechniquePanel {
 /** Client → server: everything the technique panel shows; null when the ID is not a technique. */
 export namespace TechniquePanelRequest {
   export const method = 'ttpLens/techniquePanel';
-  export const type = new RequestType<{ id: string; filter?: CoverageFilter }, TechniquePanel | null, void>(method);
+  export const type = new lsp.RequestType<{ id: string; filter?: CoverageFilter }, TechniquePanel | null, void>(method);
 }
 
 export interface NewRuleTemplate {
@@ -258,19 +261,19 @@ export interface NewRuleTemplate {
 /** Client → server: a new rule pre-filled for a technique (and a data component that observes it). */
 export namespace NewRuleRequest {
   export const method = 'ttpLens/newRule';
-  export const type = new RequestType<{ techniqueId: string; component?: string; format?: string }, NewRuleTemplate | null, void>(method);
+  export const type = new lsp.RequestType<{ techniqueId: string; component?: string; format?: string }, NewRuleTemplate | null, void>(method);
 }
 
 /** Client → server: an ATT&CK Navigator layer (format 4.5) of the workspace's coverage. */
 export namespace NavigatorLayerRequest {
   export const method = 'ttpLens/navigatorLayer';
-  export const type = new RequestType<{ filter?: CoverageFilter; maxScore?: number }, unknown, void>(method);
+  export const type = new lsp.RequestType<{ filter?: CoverageFilter; maxScore?: number }, unknown, void>(method);
 }
 
 /** Client → server: search ATT&CK objects (for pickers). */
 export namespace SearchRequest {
   export const method = 'ttpLens/search';
-  export const type = new RequestType<{ query: string; kinds?: string[]; limit?: number }, { id: string; name: string; kind: string; detail: string }[], void>(method);
+  export const type = new lsp.RequestType<{ query: string; kinds?: string[]; limit?: number }, { id: string; name: string; kind: string; detail: string }[], void>(method);
 }
 
 export interface DiagnosticsStatus {
@@ -288,7 +291,7 @@ export interface DiagnosticsStatus {
 /** Client (tests, benchmarks) → server: whether every file's diagnostics have been sent. */
 export namespace DiagnosticsStatusRequest {
   export const method = 'ttpLens/diagnosticsStatus';
-  export const type = new RequestType0<DiagnosticsStatus, void>(method);
+  export const type = new lsp.RequestType0<DiagnosticsStatus, void>(method);
 }
 
 export interface DebugStats {
@@ -309,7 +312,7 @@ export interface DebugStats {
  *  answered when the server was started with TTPLENS_TEST_HOOKS=1. */
 export namespace DebugStatsRequest {
   export const method = 'ttpLens/debugStats';
-  export const type = new RequestType0<DebugStats, void>(method);
+  export const type = new lsp.RequestType0<DebugStats, void>(method);
 }
 
 /** A release TTP Lens can load: the embedded data, a downloaded release, or configured paths. */
@@ -341,7 +344,7 @@ export interface ReleaseList {
 /** Client → server: the releases available without a download (for the status-bar picker). */
 export namespace ListReleasesRequest {
   export const method = 'ttpLens/listReleases';
-  export const type = new RequestType0<ReleaseList, void>(method);
+  export const type = new lsp.RequestType0<ReleaseList, void>(method);
 }
 
 export interface RemoteRelease {
@@ -359,7 +362,7 @@ export type RemoteReleaseList = { ok: true; indexUrl: string; releases: RemoteRe
  *  newest first. Only sent when the user runs "Download ATT&CK Release…". */
 export namespace RemoteReleasesRequest {
   export const method = 'ttpLens/remoteReleases';
-  export const type = new RequestType0<RemoteReleaseList, void>(method);
+  export const type = new lsp.RequestType0<RemoteReleaseList, void>(method);
 }
 
 export type DownloadReleaseResult =
@@ -371,13 +374,13 @@ export type DownloadReleaseResult =
  *  client's `workDoneToken` when given (cancel the request to stop), else to a progress the server creates. */
 export namespace DownloadReleaseRequest {
   export const method = 'ttpLens/downloadRelease';
-  export const type = new ProtocolRequestType<{ version: string; domains: string[] } & WorkDoneProgressParams, DownloadReleaseResult, never, void, void>(method);
+  export const type = new lsp.ProtocolRequestType<{ version: string; domains: string[] } & WorkDoneProgressParams, DownloadReleaseResult, never, void, void>(method);
 }
 
 /** Client → server: switch to a release; on failure the previous one stays in use. */
 export namespace UseReleaseRequest {
   export const method = 'ttpLens/useRelease';
-  export const type = new RequestType<ReleaseChoice, { ok: boolean; message?: string; status: CorpusStatus; overriddenBy?: string }, void>(method);
+  export const type = new lsp.RequestType<ReleaseChoice, { ok: boolean; message?: string; status: CorpusStatus; overriddenBy?: string }, void>(method);
 }
 
 // ── ATT&CK releases: what changed for the rules, migration, local releases ──────────────────
@@ -396,7 +399,7 @@ export interface LocalReleaseInfo {
 /** Client → server: the ATT&CK releases available locally by version (for the release pickers). */
 export namespace LocalReleasesRequest {
   export const method = 'ttpLens/localReleases';
-  export const type = new RequestType0<LocalReleaseInfo[], void>(method);
+  export const type = new lsp.RequestType0<LocalReleaseInfo[], void>(method);
 }
 
 export interface DiffReleasesParams {
@@ -413,7 +416,7 @@ export type DiffReleasesResult =
 /** Client → server: the workspace's rules compared across two releases, as a Markdown report. */
 export namespace DiffReleasesRequest {
   export const method = 'ttpLens/diffReleases';
-  export const type = new RequestType<DiffReleasesParams, DiffReleasesResult, void>(method);
+  export const type = new lsp.RequestType<DiffReleasesParams, DiffReleasesResult, void>(method);
 }
 
 export interface MigrationEditParams {
@@ -453,5 +456,5 @@ export type MigrationEditResult =
 /** Client → server: the workspace edit that upgrades every rule file from a release to the loaded one. */
 export namespace MigrationEditRequest {
   export const method = 'ttpLens/migrationEdit';
-  export const type = new RequestType<MigrationEditParams, MigrationEditResult, void>(method);
+  export const type = new lsp.RequestType<MigrationEditParams, MigrationEditResult, void>(method);
 }
