@@ -73,3 +73,31 @@ describe('client loading: the version check without semver', () => {
     }
   });
 });
+
+describe('client loading: module wrappers compiled with the script (scripts/eagerModules.mjs)', () => {
+  // esbuild's minified shape: top-level helpers `(…) => () => …` (__commonJS, __esm) called with one
+  // arrow function per module.
+  const bundle = [
+    'var c=(e,t)=>()=>(t||e((t={exports:{}}).exports,t),t.exports);',
+    'var a=c((x,m)=>{m.exports={answer:()=>41+1};});',
+    'var b=c(function(x,m){m.exports={named:true};});',
+    'var d=c((x,m)=>{m.exports={self:typeof this,args:typeof arguments};});',
+    'var f=c((x,m)=>{function inner(){return this;} class K{get me(){return this;}} m.exports={inner,K};});',
+    'module.exports={a:a(),b:b(),d:d(),f:f()};',
+  ].join('\n');
+
+  test('arrow wrappers become parenthesised functions; bodies with their own this or arguments are left alone; the bundle runs the same', async () => {
+    const dir = tempDir('ttplens-eager-');
+    const file = path.join(dir, 'bundle.js');
+    writeFileSync(file, bundle);
+    const run = () => JSON.parse(execFileSync(process.execPath, ['-e', `const r=require(${JSON.stringify(file)}); console.log(JSON.stringify({answer:r.a.answer(),b:r.b.named,d:r.d,inner:typeof r.f.inner,k:typeof r.f.K}))`], { encoding: 'utf8' }));
+    const before = run();
+    const { eagerModules } = (await import(path.join(REPO_ROOT, 'scripts', 'eagerModules.mjs'))) as { eagerModules(file: string): number };
+    assert.equal(eagerModules(file), 2, 'the modules a and f (b is a function already, d uses its own this and arguments)');
+    const rewritten = readFileSync(file, 'utf8');
+    assert.match(rewritten, /var a=c\(\(function\(x,m\)\{m\.exports=\{answer:\(\)=>41\+1\};\}\)\);/);
+    assert.match(rewritten, /var f=c\(\(function\(x,m\)\{function inner/);
+    assert.match(rewritten, /var d=c\(\(x,m\)=>\{/);
+    assert.deepEqual(run(), before);
+  });
+});
