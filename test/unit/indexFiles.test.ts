@@ -2,11 +2,13 @@
 // of the whole paths, the same binary verdicts at the edge of the probe, the same index keys after
 // rules are replaced and deleted.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseSigma } from '../../server/src/formats/sigma';
-import { ExcludeMatcher, isRuleCandidate, listRuleFiles, readRuleFile } from '../../server/src/workspace/files';
+import type { RuleDocument } from '../../server/src/formats/model';
+import { ExcludeMatcher, isRuleCandidate, listRuleFiles, MAX_RULE_BYTES, readRuleFile } from '../../server/src/workspace/files';
+import { indexFile } from '../../server/src/workspace/indexer';
 import { RuleIndex } from '../../server/src/workspace/ruleIndex';
 import { tempDir } from '../support/temp';
 
@@ -55,6 +57,29 @@ describe('index file walk', () => {
     assert.equal((readRuleFile(path.join(root, 'big.yml')) as { skipped: string }).skipped, 'binary');
     writeFileSync(path.join(root, 'text.yml'), 'title: é\n');
     assert.deepEqual(readRuleFile(path.join(root, 'text.yml')), { text: 'title: é\n' });
+  });
+
+  test('the index reads YAML files into the byte scanner with the same verdicts: binary, too large, rules of any size', () => {
+    const root = tempDir('ttplens-bytes-');
+    const binary = Buffer.alloc(9000, 0x61);
+    binary[8191] = 0;
+    writeFileSync(path.join(root, 'binary.yml'), binary);
+    writeFileSync(path.join(root, 'large.yml'), Buffer.alloc(MAX_RULE_BYTES + 1, 0x61));
+    const rule = (size: number) => {
+      const head = 'title: Big\ntags:\n    - attack.t1059\nlogsource:\n    product: windows\ndescription: |\n';
+      return head + '    x\n'.repeat(Math.ceil((size - head.length) / 6));
+    };
+    for (const [name, size] of [['small.yml', 100], ['grows.yml', 300_000], ['limit.yml', MAX_RULE_BYTES - 10], ['again.yml', 100]] as const) writeFileSync(path.join(root, name), rule(size).slice(0, Math.max(size, 90)));
+    assert.equal((indexFile(path.join(root, 'binary.yml')) as { skipped: string }).skipped, 'binary');
+    assert.equal((indexFile(path.join(root, 'large.yml')) as { skipped: string }).skipped, 'large');
+    for (const name of ['small.yml', 'grows.yml', 'limit.yml', 'again.yml']) {
+      const file = path.join(root, name);
+      const outcome = indexFile(file) as { rule: RuleDocument };
+      const text = readFileSync(file, 'utf8');
+      assert.deepEqual(outcome.rule.references.map((r) => r.id), ['T1059'], name);
+      assert.deepEqual(outcome.rule.references, parseSigma(outcome.rule.uri, text).references, name);
+    }
+    assert.equal((indexFile(path.join(root, 'binary.yml')) as { skipped: string }).skipped, 'binary');
   });
 });
 

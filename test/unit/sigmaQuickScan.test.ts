@@ -1,6 +1,8 @@
 // The index's quick Sigma scanner: whenever it reads a file, its RuleDocument must be exactly the line
 // scanner's (itself checked against the full parser in sigma.test.ts) — on every SigmaHQ rule, every
 // fixture, and mutated copies of them; and the index must read a file as it did before it existed.
+// Its WebAssembly build on the file's bytes (sigmaQuickScanBytes.ts) is checked with it, on the same
+// texts: it declines, or it reads exactly what the JavaScript scanner reads.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,9 +12,11 @@ import { detachFromText, type RuleDocument } from '../../server/src/formats/mode
 import { parseWithFormat } from '../../server/src/formats/parse';
 import { parseSigma } from '../../server/src/formats/sigma';
 import { quickScanSigma } from '../../server/src/formats/sigmaQuickScan';
+import { sigmaByteScanner } from '../../server/src/formats/sigmaQuickScanBytes';
 import { scanSigma } from '../../server/src/formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../../server/src/formats/yamlRule';
-import { indexText } from '../../server/src/workspace/indexer';
+import { fileUri } from '../../server/src/uris';
+import { indexFile, indexText } from '../../server/src/workspace/indexer';
 import { DEMO, FIXTURES, needsShared, requireShared, SIGMAHQ_RULES } from '../support/paths';
 
 function* yamlFiles(directory: string): Generator<string> {
@@ -31,9 +35,29 @@ function indexedWithoutQuickScan(uri: string, file: string, text: string): RuleD
   return scanned ?? detachFromText(parseWithFormat(uri, text, format));
 }
 
+/** What the byte scanner reads in `text`'s UTF-8 bytes (undefined: declined). */
+function byteScan(text: string): RuleDocument | undefined {
+  const scanner = sigmaByteScanner()!;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length + 16 > scanner.buffer.length) scanner.grow(bytes.length + 16);
+  bytes.copy(scanner.buffer);
+  // What the last file left after this one's end must not matter.
+  scanner.buffer.fill(0x23, bytes.length, bytes.length + 16);
+  return scanner.scan('file:///rule.yml', bytes.length);
+}
+
+const byteScans = { read: 0, declinedWhereTextRead: 0 };
+
 /** Checks one text; returns whether the quick scanner read it. */
 function check(text: string, label: string): boolean {
   const quick = quickScanSigma('file:///rule.yml', text);
+  const fromBytes = byteScan(text);
+  if (fromBytes) {
+    byteScans.read++;
+    assert.deepStrictEqual(fromBytes, quick, `bytes: ${label}`);
+  } else if (quick) {
+    byteScans.declinedWhereTextRead++;
+  }
   if (!quick) return false;
   assert.deepStrictEqual(quick, scanSigma('file:///rule.yml', text), label);
   const lines = text.split('\n');
@@ -46,13 +70,18 @@ function check(text: string, label: string): boolean {
 
 function checkAll(files: string[], minimumShare: number): void {
   let read = 0;
+  const bytesBefore = byteScans.read;
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     if (check(text, file)) read++;
     const uri = `file://${file}`;
     assert.deepStrictEqual(indexText(uri, file, text), indexedWithoutQuickScan(uri, file, text), file);
+    // The index's own way: the file read into the byte scanner's memory.
+    const outcome = indexFile(file);
+    assert.deepStrictEqual('rule' in outcome ? outcome.rule : undefined, indexedWithoutQuickScan(fileUri(file), file, text), file);
   }
   assert.ok(read / files.length >= minimumShare, `read ${read} of ${files.length}`);
+  assert.ok((byteScans.read - bytesBefore) / files.length >= minimumShare, `bytes read ${byteScans.read - bytesBefore} of ${files.length}`);
 }
 
 /** Small seeded edits (characters YAML cares about, lines added and removed) near the keys the
@@ -63,7 +92,7 @@ function* mutations(text: string, count: number, seed: number): Generator<string
     state = (state * 1103515245 + 12345) & 0x7fffffff;
     return state / 0x7fffffff;
   };
-  const pieces = [' ', '  ', '#', ' #', ':', ': ', '-', '- ', '\n', "'", '"', '\\', '\n- x', '\n  - attack.t1059', '\n#c\n', '\u00a0', '\t', '\r', '---\n', '\ntags:\n', '\nlogsource:\n', '\ntitle: x\n', ' # c', '&a ', '*a', '[', '{', '?', '|', '>', '~', 'null', '12', '\n  ', '\n      nested: 1', "''"];
+  const pieces = [' ', '  ', '#', ' #', ':', ': ', '-', '- ', '\n', "'", '"', '\\', '\n- x', '\n  - attack.t1059', '\n#c\n', '\u00a0', '\t', '\r', 'é', '\u2028', '\ud83d\ude00', '\ufeff', '\u000b', '\f', '---\n', '\ntags:\n', '\nlogsource:\n', '\ntitle: x\n', ' # c', '&a ', '*a', '[', '{', '?', '|', '>', '~', 'null', '12', '\n  ', '\n      nested: 1', "''"];
   const head = text.indexOf('\ndetection:');
   for (let i = 0; i < count; i++) {
     let mutated = text;
@@ -162,12 +191,35 @@ describe('quick Sigma scanner', () => {
   test('mutated rules: declined, or read exactly as the line scanner reads them', () => {
     let read = 0;
     let total = 0;
+    const bytesBefore = byteScans.read;
     for (const text of mutations(SIGMA_RULE, 4000, 7)) {
       total++;
       if (check(text, JSON.stringify(text))) read++;
     }
     // Both ways must be exercised: most edits keep the shape, many do not.
     assert.ok(read > total / 10 && read < total, `${read} of ${total} read`);
+    assert.ok(byteScans.read - bytesBefore > read / 2, `bytes read ${byteScans.read - bytesBefore} of ${read}`);
+  });
+
+  test('the byte scanner declines what it cannot read byte for byte, which the JavaScript scanner then reads', () => {
+    const texts = [
+      SIGMA_RULE.replace('Quick scan sample', 'Quick scan – sample'),
+      SIGMA_RULE.replace('    - attack.t1059.001', '    - attack.t1059.001 # é'),
+      SIGMA_RULE.replace('product: windows', 'product: wíndows'),
+      SIGMA_RULE.replace('detection:\n', 'detection:\n    # a\ttab\n'),
+    ];
+    for (const text of texts) {
+      assert.equal(byteScan(text), undefined, text);
+      assert.ok(check(text, text));
+    }
+    // Bytes outside ASCII where the scanner reads no value change nothing.
+    const elsewhere = SIGMA_RULE.replace('author: Someone', 'author: Séverine').replace('    condition: selection', '    condition: selection # ✓');
+    assert.deepStrictEqual(byteScan(elsewhere), quickScanSigma('file:///rule.yml', elsewhere));
+    assert.ok(byteScan(elsewhere));
+    // Many strings of the same bytes: one string number each, the same string every time.
+    const first = byteScan(SIGMA_RULE)!;
+    for (let i = 0; i < 3; i++) byteScan(SIGMA_RULE.replace('test', `test${i}`));
+    assert.equal(byteScan(SIGMA_RULE)!.identity.status, first.identity.status);
   });
 
   test('every fixture and demo rule: declined, or read as the line scanner reads it; the index reads them as before', () => {

@@ -3,7 +3,9 @@
 // one-line values) read with string searches and character loops, no line slices, no regular
 // expression per line. It returns exactly what the line scanner (sigmaScan.ts) returns for such a
 // file, and undefined — "ask the line scanner" — for anything else: other formats, several
-// documents, flow style, tabs outside comment lines, anchors, multi-line values, duplicate keys…
+// documents, flow style, tabs outside comment lines, line separators (U+2028, U+2029), anchors,
+// multi-line values, duplicate keys… The index tries its WebAssembly build (sigmaQuickScanBytes.ts)
+// on the file's bytes first.
 // A test checks the equality on every SigmaHQ rule, every fixture and mutations of them.
 import type { Range } from 'vscode-languageserver-types';
 import type { AttackReference, InsertionPoint, LogSource, RuleDocument, RuleIdentity } from './model';
@@ -86,7 +88,7 @@ const REFERENCES_AT = new Map<string, Map<number, AttackReference | null>>();
 let referencesAtCount = 0;
 const MAX_REFERENCES_AT = 100_000;
 
-function sharedReference(tag: string, line: number, start: number, end: number): AttackReference | null {
+export function sharedReference(tag: string, line: number, start: number, end: number): AttackReference | null {
   const key = rangeKey(line, start, end);
   if (key < 0) {
     const template = sigmaTagTemplate(tag);
@@ -116,7 +118,7 @@ const INSERTIONS = new Map<string, Map<number, InsertionPoint>>();
 let insertionCount = 0;
 const MAX_INSERTIONS = 20_000;
 
-function sharedInsertion(line: number, itemPrefix: string): InsertionPoint {
+export function sharedInsertion(line: number, itemPrefix: string): InsertionPoint {
   let byLine = INSERTIONS.get(itemPrefix);
   if (byLine === undefined) INSERTIONS.set(itemPrefix, (byLine = new Map()));
   let insertion = byLine.get(line);
@@ -146,7 +148,7 @@ function rangeKey(line: number, start: number, end: number): number {
   return line >= 2048 || start >= 1024 || end >= 1024 ? -1 : line * 1048576 + start * 1024 + end;
 }
 
-function sharedRange(line: number, start: number, end: number): Range {
+export function sharedRange(line: number, start: number, end: number): Range {
   return rangeAt(rangeKey(line, start, end), line, start, end);
 }
 
@@ -475,32 +477,35 @@ class QuickScan {
     return this.hashAt;
   }
 
-  /** Whether the plain scalar just read is null, a boolean or a number in YAML (NON_STRING_PLAIN),
-   *  with the regular expression only for values that could be one. */
+  /** Whether the plain scalar just read is null, a boolean or a number in YAML. */
   private isNonString(): boolean {
-    const text = this.text;
-    const start = this.valueStart;
-    const length = this.valueEnd - start;
-    const code = text.charCodeAt(start);
-    if (code >= 48 && code <= 57) {
-      // Digits, then the end or what continues a number: . e E o x (a UUID goes on with a letter or "-").
-      let at = start + 1;
-      while (at < this.valueEnd && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
-      const next = at < this.valueEnd ? text.charCodeAt(at) : -1;
-      if (next !== -1 && next !== 46 && next !== 101 && next !== 69 && next !== 111 && next !== 120) return false;
-    } else if (code === 110 || code === 78 || code === 116 || code === 84 || code === 102 || code === 70) {
-      // null, true, false in their three spellings.
-      if (length !== 4 && length !== 5) return false;
-    } else if (code !== 126 && code !== 43 && code !== DASH && code !== 46) {
-      return false;
-    }
-    return NON_STRING_PLAIN.test(text.slice(start, this.valueEnd));
+    return isNonStringPlain(this.text, this.valueStart, this.valueEnd);
   }
+}
+
+/** Whether the plain scalar text.slice(start, end) is null, a boolean or a number in YAML
+ *  (NON_STRING_PLAIN), with the regular expression only for values that could be one. */
+export function isNonStringPlain(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  const code = text.charCodeAt(start);
+  if (code >= 48 && code <= 57) {
+    // Digits, then the end or what continues a number: . e E o x (a UUID goes on with a letter or "-").
+    let at = start + 1;
+    while (at < end && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+    const next = at < end ? text.charCodeAt(at) : -1;
+    if (next !== -1 && next !== 46 && next !== 101 && next !== 69 && next !== 111 && next !== 120) return false;
+  } else if (code === 110 || code === 78 || code === 116 || code === 84 || code === 102 || code === 70) {
+    // null, true, false in their three spellings.
+    if (length !== 4 && length !== 5) return false;
+  } else if (code !== 126 && code !== 43 && code !== DASH && code !== 46) {
+    return false;
+  }
+  return NON_STRING_PLAIN.test(text.slice(start, end));
 }
 
 /** A log source with its fields in the order the rule writes them, as one object literal: adding
  *  them one by one would give each log source a separate property store. */
-function logSourceOf(range: Range, order: string, category?: string, product?: string, service?: string): LogSource {
+export function logSourceOf(range: Range, order: string, category?: string, product?: string, service?: string): LogSource {
   switch (order) {
     case 'c': return { range, category };
     case 'p': return { range, product };
@@ -523,6 +528,7 @@ function logSourceOf(range: Range, order: string, category?: string, product?: s
 /** The Sigma rule in `text` when it is written in the common shape (see above), else undefined:
  *  then detect the format and use the line scanner or the parser, as for any file. */
 export function quickScanSigma(uri: string, text: string): RuleDocument | undefined {
-  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.indexOf('\r') >= 0 || (text.indexOf('\t') >= 0 && hasTabOutsideComments(text))) return undefined;
+  // U+2028 and U+2029 end a line for some of the line scanner's regular expressions: declined too.
+  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.indexOf('\r') >= 0 || text.indexOf('\u2028') >= 0 || text.indexOf('\u2029') >= 0 || (text.indexOf('\t') >= 0 && hasTabOutsideComments(text))) return undefined;
   return new QuickScan(text, uri).run();
 }

@@ -14,13 +14,37 @@ export type SkipReason = 'large' | 'binary' | 'unreadable';
 
 export type ReadResult = { text: string } | { skipped: SkipReason; detail: string };
 
+/** Where readRuleBytes reads a file to: a buffer that grows on request. */
+export interface ByteSink {
+  readonly buffer: Buffer;
+  /** Makes `buffer` at least `length` bytes long, keeping the bytes it holds. */
+  grow(length: number): void;
+}
+
 /** One read buffer for all files (reads are synchronous, so it is never shared): a whole-workspace
- *  index then allocates the texts only, not a buffer per file as well. Grows up to MAX_RULE_BYTES + 1
- *  (one byte more tells a file over the limit). */
-let readBuffer = Buffer.allocUnsafe(64 * 1024);
+ *  index then allocates the texts only, not a buffer per file as well. */
+class ReadBuffer implements ByteSink {
+  buffer = Buffer.allocUnsafe(64 * 1024);
+
+  grow(length: number): void {
+    const grown = Buffer.allocUnsafe(length);
+    this.buffer.copy(grown);
+    this.buffer = grown;
+  }
+}
+const READ_BUFFER = new ReadBuffer();
+
+export type BytesReadResult = { length: number } | { skipped: SkipReason; detail: string };
 
 /** Reads a candidate rule file, refusing huge and binary ones with a reason. */
 export function readRuleFile(file: string): ReadResult {
+  const read = readRuleBytes(file, READ_BUFFER);
+  return 'skipped' in read ? read : { text: READ_BUFFER.buffer.toString('utf8', 0, read.length) };
+}
+
+/** readRuleFile without decoding: the file's bytes are the first `length` of `sink.buffer`, which
+ *  always has room for one byte more. */
+export function readRuleBytes(file: string, sink: ByteSink): BytesReadResult {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -29,29 +53,29 @@ export function readRuleFile(file: string): ReadResult {
   }
   try {
     // One open and reads until the end, no fstat (whose Stats and Dates cost more than the read of a
-    // typical rule): the buffer grows while full, and a file past MAX_RULE_BYTES is refused.
+    // typical rule): the buffer grows while full (up to MAX_RULE_BYTES + 1: one byte more tells a
+    // file over the limit), and a file past MAX_RULE_BYTES is refused.
     let read = 0;
     for (;;) {
-      if (read === readBuffer.length) {
-        if (readBuffer.length > MAX_RULE_BYTES) return tooLarge(fd);
-        const grown = Buffer.allocUnsafe(Math.min(MAX_RULE_BYTES + 1, readBuffer.length * 2));
-        readBuffer.copy(grown, 0, 0, read);
-        readBuffer = grown;
+      if (read === sink.buffer.length) {
+        if (sink.buffer.length > MAX_RULE_BYTES) return tooLarge(fd);
+        sink.grow(Math.min(MAX_RULE_BYTES + 1, sink.buffer.length * 2));
       }
-      const n = readSync(fd, readBuffer, read, readBuffer.length - read, read);
+      const n = readSync(fd, sink.buffer, read, sink.buffer.length - read, read);
       if (n === 0) break;
       read += n;
     }
     if (read > MAX_RULE_BYTES) return tooLarge(fd);
     // isBinary without a view of the buffer: a NUL written just after the first 8 KB (the buffer
     // always has room after what was read) stops the search there.
+    const buffer = sink.buffer;
     const limit = Math.min(read, BINARY_PROBE_BYTES);
-    const saved = readBuffer[limit];
-    readBuffer[limit] = 0;
-    const firstNul = readBuffer.indexOf(0);
-    readBuffer[limit] = saved;
+    const saved = buffer[limit];
+    buffer[limit] = 0;
+    const firstNul = buffer.indexOf(0);
+    buffer[limit] = saved;
     if (firstNul < limit) return { skipped: 'binary', detail: 'contains NUL bytes' };
-    return { text: readBuffer.toString('utf8', 0, read) };
+    return { length: read };
   } catch (error) {
     return { skipped: 'unreadable', detail: (error as Error).message };
   } finally {
@@ -59,7 +83,7 @@ export function readRuleFile(file: string): ReadResult {
   }
 }
 
-function tooLarge(fd: number): ReadResult {
+function tooLarge(fd: number): { skipped: SkipReason; detail: string } {
   return { skipped: 'large', detail: `${(fstatSync(fd).size / 1048576).toFixed(1)} MB` };
 }
 

@@ -6,9 +6,10 @@ import { detectFormat, hasGlobs, isPlainYamlRuleFile } from '../formats/detect';
 import { detachFromText, type RuleDocument } from '../formats/model';
 import { parseWithFormat } from '../formats/parse';
 import { quickScanSigma } from '../formats/sigmaQuickScan';
+import { sigmaByteScanner } from '../formats/sigmaQuickScanBytes';
 import { scanSigma } from '../formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../formats/yamlRule';
-import { readRuleFile, type SkipReason } from './files';
+import { readRuleBytes, readRuleFile, type SkipReason } from './files';
 import type { RuleIndex } from './ruleIndex';
 
 export type FileOutcome = { rule: RuleDocument } | { skipped: SkipReason; detail: string } | { notRule: true };
@@ -41,6 +42,17 @@ export function indexFile(filePath: string, globs: FormatGlobs = {}): FileOutcom
 }
 
 function indexFileWith(filePath: string, globs: FormatGlobs, noGlobs: boolean): FileOutcome {
+  const scanner = noGlobs && isPlainYamlRuleFile(filePath) ? sigmaByteScanner() : null;
+  if (scanner) {
+    // The quick scanner reads the file's bytes where they were read to; what it declines is
+    // decoded and takes the way of any text (quickScanSigma first).
+    const read = readRuleBytes(filePath, scanner);
+    if ('skipped' in read) return read;
+    const uri = fileUri(filePath);
+    const quick = read.length <= STRICT_PARSE_LIMIT ? scanner.scan(uri, read.length) : undefined;
+    const rule = quick ?? indexTextWith(uri, filePath, scanner.buffer.toString('utf8', 0, read.length), globs, noGlobs);
+    return rule ? { rule } : { notRule: true };
+  }
   const read = readRuleFile(filePath);
   if ('skipped' in read) return read;
   const rule = indexTextWith(fileUri(filePath), filePath, read.text, globs, noGlobs);

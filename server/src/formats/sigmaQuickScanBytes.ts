@@ -1,0 +1,174 @@
+// The quick Sigma scanner on a rule file's bytes: the WebAssembly build of server/asm/sigmaQuickScan.ts
+// reads the file where it was read to (its memory is the read buffer), and this file makes the
+// RuleDocument from the offsets it records — the same objects quickScanSigma makes from the text.
+// It is the workspace index's first try on a YAML file: compiled before it runs, it reads a
+// repository's rules at full speed from the first one, where the JavaScript scanner spends most of
+// a fresh process's first pass in V8's interpreter. Whatever it declines goes to quickScanSigma.
+import { type AttackReference, type InsertionPoint, keptString, type LogSource, type RuleDocument, type RuleIdentity } from './model';
+import { isNonStringPlain, logSourceOf, sharedInsertion, sharedRange, sharedReference } from './sigmaQuickScan';
+import { SIGMA_QUICK_SCAN_WASM } from './sigmaQuickScanWasm';
+
+// Node's WebAssembly global; its types come with lib.dom, which the server does not include.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+};
+
+interface ScannerExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  scan(input: number, size: number): number;
+  records(): number;
+  inputStart(): number;
+}
+
+// The records' layout, as written by server/asm/sigmaQuickScan.ts.
+const IDENTITY_COUNT = 1;
+const IDENTITY = 2;
+const LOG_SOURCE_LINE = 22;
+const LOG_SOURCE_COUNT = 23;
+const LOG_SOURCE_FIELDS = 24;
+const INSERTION_LINE = 39;
+const TAG_COUNT = 43;
+const TAGS = 44;
+const MAX_TAGS = 1000;
+const RECORD_SLOTS = TAGS + 5 * MAX_TAGS;
+/** A value's flags: the first test of isNonStringPlain said it could be no string. */
+const VALUE_MAYBE_NOT_STRING = 2;
+
+// Key bits of the identity entries (sigmaQuickScan.ts KEY_BITS).
+const TITLE = 1;
+const ID = 2;
+const STATUS = 4;
+
+/** Node's Buffer method behind toString('latin1'), without toString's argument handling. */
+interface LatinSlicing {
+  latin1Slice(start: number, end: number): string;
+}
+
+const PAGE = 65536;
+const SIMD_SLACK = 16;
+
+/** The scanner's memory as a read buffer (workspace/files.ts ByteSink): `buffer` starts where the
+ *  module takes its input, and grows with the memory. */
+export class SigmaByteScanner {
+  buffer: Buffer;
+  /** buffer.length, read on every file. */
+  private capacity = 0;
+  private records: Int32Array;
+  /** The strings of the module's string numbers (see intern in the module), as they are met. */
+  private readonly strings: string[] = [];
+  private readonly exports: ScannerExports;
+  private readonly input: number;
+
+  constructor() {
+    const module = new WebAssembly.Module(Buffer.from(SIGMA_QUICK_SCAN_WASM, 'base64'));
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as ScannerExports;
+    this.input = this.exports.inputStart();
+    this.buffer = Buffer.alloc(0);
+    this.records = new Int32Array(0);
+    this.grow(64 * 1024);
+  }
+
+  /** Makes `buffer` at least `length` bytes long, keeping its bytes (growing a memory keeps them). */
+  grow(length: number): void {
+    const memory = this.exports.memory;
+    const needed = this.input + length;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    // Growing detaches the old views.
+    this.buffer = Buffer.from(memory.buffer, this.input, memory.buffer.byteLength - this.input);
+    this.capacity = this.buffer.length;
+    this.records = new Int32Array(memory.buffer, this.exports.records(), RECORD_SLOTS);
+  }
+
+  /** The rule in the first `size` bytes of `buffer`, as quickScanSigma reads their text; undefined
+   *  when the scanner declines (then decode the text and ask quickScanSigma). */
+  scan(uri: string, size: number): RuleDocument | undefined {
+    // The module reads sixteen bytes at a time, up to 15 past the end.
+    if (size + SIMD_SLACK > this.capacity) this.grow(size + SIMD_SLACK);
+    if (this.exports.scan(this.input, size) !== 1) return undefined;
+    return this.ruleDocument(uri);
+  }
+
+  /** The string of the module's string number `number` (-1: none), whose bytes are [start, end) of
+   *  this file: decoded the first time, the same string after. */
+  private string(number: number, start: number, end: number): string {
+    if (number < 0) return keptString(this.ascii(start, end));
+    const known = this.strings[number];
+    return known !== undefined ? known : (this.strings[number] = keptString(this.ascii(start, end)));
+  }
+
+  /** Bytes the module only records when they are ASCII: latin1 decodes them as UTF-8 would. */
+  private ascii(start: number, end: number): string {
+    return (this.buffer as unknown as LatinSlicing).latin1Slice(start, end);
+  }
+
+  private ruleDocument(uri: string): RuleDocument | undefined {
+    const records = this.records;
+    const identity: RuleIdentity = {};
+    for (let i = 0, slot = IDENTITY; i < records[IDENTITY_COUNT]; i++, slot += 5) {
+      const bit = records[slot];
+      const value = bit === TITLE || bit === ID ? this.ascii(records[slot + 1], records[slot + 2]) : this.string(records[slot + 4], records[slot + 1], records[slot + 2]);
+      if (records[slot + 3] === VALUE_MAYBE_NOT_STRING && isNonStringPlain(value, 0, value.length)) return undefined;
+      if (bit === TITLE) identity.title = value;
+      else if (bit === ID) identity.id = value;
+      else if (bit === STATUS) identity.status = value;
+      else identity.level = value;
+    }
+    let source: LogSource | undefined;
+    const sourceLine = records[LOG_SOURCE_LINE];
+    if (sourceLine >= 0) {
+      let category: string | undefined;
+      let product: string | undefined;
+      let service: string | undefined;
+      let order = '';
+      for (let i = 0, slot = LOG_SOURCE_FIELDS; i < records[LOG_SOURCE_COUNT]; i++, slot += 5) {
+        const value = this.string(records[slot + 4], records[slot + 1], records[slot + 2]);
+        if (records[slot + 3] === VALUE_MAYBE_NOT_STRING && isNonStringPlain(value, 0, value.length)) return undefined;
+        const field = records[slot];
+        if (field === 1) {
+          category = value;
+          order += 'c';
+        } else if (field === 2) {
+          product = value;
+          order += 'p';
+        } else {
+          service = value;
+          order += 's';
+        }
+      }
+      if (category || product || service) source = logSourceOf(sharedRange(sourceLine, 0, 9), order, category, product, service);
+    }
+    const tagCount = records[TAG_COUNT];
+    const found: AttackReference[] = [];
+    for (let i = 0, slot = TAGS; i < tagCount; i++, slot += 5) {
+      const start = records[slot + 1];
+      const end = records[slot + 2];
+      const lineStart = records[slot + 3];
+      const reference = sharedReference(this.string(records[slot + 4], start, end), records[slot], start - lineStart, end - lineStart);
+      if (reference) found.push(reference);
+    }
+    // An array of its exact size, as the JavaScript scanner makes it.
+    const references = found.length === tagCount ? found : found.slice();
+    const logSources: LogSource[] = source ? [source] : [];
+    const insertionLine = records[INSERTION_LINE];
+    const insertion: InsertionPoint | undefined = insertionLine >= 0 ? sharedInsertion(insertionLine, this.string(records[INSERTION_LINE + 3], records[INSERTION_LINE + 1], records[INSERTION_LINE + 2])) : undefined;
+    return insertion
+      ? { uri, format: 'sigma', identity, references, logSources, problems: [], insertion }
+      : { uri, format: 'sigma', identity, references, logSources, problems: [] };
+  }
+}
+
+let scanner: SigmaByteScanner | null | undefined;
+
+/** The one byte scanner (reads are synchronous, so it is never shared), made on first use; null
+ *  when WebAssembly cannot run here, and the index then reads texts as before. */
+export function sigmaByteScanner(): SigmaByteScanner | null {
+  if (scanner === undefined) {
+    try {
+      scanner = new SigmaByteScanner();
+    } catch {
+      scanner = null;
+    }
+  }
+  return scanner;
+}
