@@ -8,8 +8,7 @@ import { LineIndex } from '../formats/lineIndex';
 import type { RuleDocument, RuleFormat } from '../formats/model';
 import { parseRule } from '../formats/parse';
 import { fileUri } from '../uris';
-import { readRuleFile } from '../workspace/files';
-import { indexText } from '../workspace/indexer';
+import { indexText, readIndexedFile } from '../workspace/indexer';
 import { LogSourceContext } from '../features/logSourceContext';
 import { type CheckConfig, loadCheckConfig } from './checkConfig';
 import type { CheckedFile, CheckFinding, Level } from './checkFormats';
@@ -84,15 +83,17 @@ export function readRule(uri: string, absolute: string, text: string, globs: For
 
 /** Reads and diagnoses one file. */
 export function checkFile({ absolute, explicit }: FileToCheck, context: DiagnosticsContext, globs: FormatGlobs): FileOutcome {
-  const read = readRuleFile(absolute);
+  // Read as the index reads it (the quick scanner on the bytes); the text is decoded only for a
+  // file with findings (their snippets) or one named on the command line that is no rule.
+  const read = readIndexedFile(absolute, globs);
   if ('skipped' in read) {
     if (explicit && read.skipped === 'unreadable') return { unreadable: `${absolute} cannot be read: ${read.detail}` };
     return { skipped: `${displayPath(absolute)} (${read.skipped === 'large' ? 'over 2 MB' : read.skipped}: ${read.detail})` };
   }
-  const rule = readRule(fileUri(absolute), absolute, read.text, globs, explicit);
+  const rule = read.rule ?? (explicit ? parseRule(fileUri(absolute), read.text(), globs) : undefined);
   if (!rule) return undefined;
   const diagnostics = diagnose(rule, context);
-  const lines = diagnostics.length ? new LineIndex(read.text) : undefined;
+  const lines = diagnostics.length ? new LineIndex(read.text()) : undefined;
   return { checked: { absolute, explicit, uri: rule.uri, format: rule.format, file: { path: displayPath(absolute), format: rule.format, findings: diagnostics.map((d) => findingOf(d, lines)) } } };
 }
 

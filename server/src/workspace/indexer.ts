@@ -41,7 +41,15 @@ export function indexFile(filePath: string, globs: FormatGlobs = {}): FileOutcom
   return indexFileWith(filePath, globs, !hasGlobs(globs));
 }
 
-function indexFileWith(filePath: string, globs: FormatGlobs, noGlobs: boolean): FileOutcome {
+/** A file read as the index reads it, for callers that may need its text afterwards (check's
+ *  snippets): `text()` decodes it on request, and must be asked before the next file is read. */
+export type IndexedFile = { skipped: SkipReason; detail: string } | { rule: RuleDocument | undefined; text: () => string };
+
+export function readIndexedFile(filePath: string, globs: FormatGlobs = {}): IndexedFile {
+  return readIndexed(filePath, globs, !hasGlobs(globs));
+}
+
+function readIndexed(filePath: string, globs: FormatGlobs, noGlobs: boolean): IndexedFile {
   const scanner = noGlobs && isPlainYamlRuleFile(filePath) ? sigmaByteScanner() : null;
   if (scanner) {
     // The quick scanner reads the file's bytes where they were read to; what it declines is
@@ -49,14 +57,21 @@ function indexFileWith(filePath: string, globs: FormatGlobs, noGlobs: boolean): 
     const read = readRuleBytes(filePath, scanner);
     if ('skipped' in read) return read;
     const uri = fileUri(filePath);
-    const quick = read.length <= STRICT_PARSE_LIMIT ? scanner.scan(uri, read.length) : undefined;
-    const rule = quick ?? indexTextWith(uri, filePath, scanner.buffer.toString('utf8', 0, read.length), globs, noGlobs);
-    return rule ? { rule } : { notRule: true };
+    const length = read.length;
+    let text: string | undefined;
+    const decoded = () => (text ??= scanner.buffer.toString('utf8', 0, length));
+    const quick = length <= STRICT_PARSE_LIMIT ? scanner.scan(uri, length) : undefined;
+    return { rule: quick ?? indexTextWith(uri, filePath, decoded(), globs, noGlobs), text: decoded };
   }
   const read = readRuleFile(filePath);
   if ('skipped' in read) return read;
-  const rule = indexTextWith(fileUri(filePath), filePath, read.text, globs, noGlobs);
-  return rule ? { rule } : { notRule: true };
+  return { rule: indexTextWith(fileUri(filePath), filePath, read.text, globs, noGlobs), text: () => read.text };
+}
+
+function indexFileWith(filePath: string, globs: FormatGlobs, noGlobs: boolean): FileOutcome {
+  const read = readIndexed(filePath, globs, noGlobs);
+  if ('skipped' in read) return read;
+  return read.rule ? { rule: read.rule } : { notRule: true };
 }
 
 export interface SkippedFiles {
