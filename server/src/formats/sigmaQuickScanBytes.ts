@@ -4,7 +4,7 @@
 // It is the workspace index's first try on a YAML file: compiled before it runs, it reads a
 // repository's rules at full speed from the first one, where the JavaScript scanner spends most of
 // a fresh process's first pass in V8's interpreter. Whatever it declines goes to quickScanSigma.
-import { type AttackReference, type InsertionPoint, keptString, type LogSource, type RuleDocument, type RuleIdentity } from './model';
+import { type AttackReference, keptString, type LogSource, type RuleDocument, type RuleIdentity } from './model';
 import { isNonStringPlain, logSourceOf, sharedInsertion, sharedRange, sharedReference } from './sigmaQuickScan';
 import { SIGMA_QUICK_SCAN_WASM } from './sigmaQuickScanWasm';
 
@@ -89,25 +89,25 @@ export class SigmaByteScanner {
     return this.ruleDocument(uri);
   }
 
-  /** The string of the module's string number `number` (-1: none), whose bytes are [start, end) of
-   *  this file: decoded the first time, the same string after. */
-  private string(number: number, start: number, end: number): string {
-    if (number < 0) return keptString(this.ascii(start, end));
-    const known = this.strings[number];
-    return known !== undefined ? known : (this.strings[number] = keptString(this.ascii(start, end)));
-  }
-
-  /** Bytes the module only records when they are ASCII: latin1 decodes them as UTF-8 would. */
-  private ascii(start: number, end: number): string {
-    return (this.buffer as unknown as LatinSlicing).latin1Slice(start, end);
-  }
-
+  /** The RuleDocument of the records, as the JavaScript scanner makes it (same keys, same order).
+   *  One function with few calls: it runs once per file, mostly before V8 has optimised it. */
   private ruleDocument(uri: string): RuleDocument | undefined {
     const records = this.records;
+    // Values are ASCII (the module records no other): latin1 decodes them as UTF-8 would.
+    const bytes = this.buffer as unknown as LatinSlicing;
+    const strings = this.strings;
     const identity: RuleIdentity = {};
-    for (let i = 0, slot = IDENTITY; i < records[IDENTITY_COUNT]; i++, slot += 5) {
+    for (let slot = IDENTITY, last = IDENTITY + 5 * records[IDENTITY_COUNT]; slot < last; slot += 5) {
       const bit = records[slot];
-      const value = bit === TITLE || bit === ID ? this.ascii(records[slot + 1], records[slot + 2]) : this.string(records[slot + 4], records[slot + 1], records[slot + 2]);
+      let value: string;
+      if (bit === TITLE || bit === ID) {
+        value = bytes.latin1Slice(records[slot + 1], records[slot + 2]);
+      } else {
+        // A string number: the string kept the first time these bytes were met.
+        const number = records[slot + 4];
+        value = (number >= 0 && strings[number]) || keptString(bytes.latin1Slice(records[slot + 1], records[slot + 2]));
+        if (number >= 0) strings[number] = value;
+      }
       if (records[slot + 3] === VALUE_MAYBE_NOT_STRING && isNonStringPlain(value, 0, value.length)) return undefined;
       if (bit === TITLE) identity.title = value;
       else if (bit === ID) identity.id = value;
@@ -121,8 +121,10 @@ export class SigmaByteScanner {
       let product: string | undefined;
       let service: string | undefined;
       let order = '';
-      for (let i = 0, slot = LOG_SOURCE_FIELDS; i < records[LOG_SOURCE_COUNT]; i++, slot += 5) {
-        const value = this.string(records[slot + 4], records[slot + 1], records[slot + 2]);
+      for (let slot = LOG_SOURCE_FIELDS, last = LOG_SOURCE_FIELDS + 5 * records[LOG_SOURCE_COUNT]; slot < last; slot += 5) {
+        const number = records[slot + 4];
+        const value = (number >= 0 && strings[number]) || keptString(bytes.latin1Slice(records[slot + 1], records[slot + 2]));
+        if (number >= 0) strings[number] = value;
         if (records[slot + 3] === VALUE_MAYBE_NOT_STRING && isNonStringPlain(value, 0, value.length)) return undefined;
         const field = records[slot];
         if (field === 1) {
@@ -139,22 +141,27 @@ export class SigmaByteScanner {
       if (category || product || service) source = logSourceOf(sharedRange(sourceLine, 0, 9), order, category, product, service);
     }
     const tagCount = records[TAG_COUNT];
-    const found: AttackReference[] = [];
-    for (let i = 0, slot = TAGS; i < tagCount; i++, slot += 5) {
+    let references: AttackReference[] = new Array(tagCount);
+    let found = 0;
+    for (let slot = TAGS, last = TAGS + 5 * tagCount; slot < last; slot += 5) {
       const start = records[slot + 1];
       const end = records[slot + 2];
       const lineStart = records[slot + 3];
-      const reference = sharedReference(this.string(records[slot + 4], start, end), records[slot], start - lineStart, end - lineStart);
-      if (reference) found.push(reference);
+      const number = records[slot + 4];
+      const tag = (number >= 0 && strings[number]) || keptString(bytes.latin1Slice(start, end));
+      if (number >= 0) strings[number] = tag;
+      const reference = sharedReference(tag, records[slot], start - lineStart, end - lineStart);
+      if (reference) references[found++] = reference;
     }
     // An array of its exact size, as the JavaScript scanner makes it.
-    const references = found.length === tagCount ? found : found.slice();
+    if (found < tagCount) references = references.slice(0, found);
     const logSources: LogSource[] = source ? [source] : [];
     const insertionLine = records[INSERTION_LINE];
-    const insertion: InsertionPoint | undefined = insertionLine >= 0 ? sharedInsertion(insertionLine, this.string(records[INSERTION_LINE + 3], records[INSERTION_LINE + 1], records[INSERTION_LINE + 2])) : undefined;
-    return insertion
-      ? { uri, format: 'sigma', identity, references, logSources, problems: [], insertion }
-      : { uri, format: 'sigma', identity, references, logSources, problems: [] };
+    if (insertionLine < 0) return { uri, format: 'sigma', identity, references, logSources, problems: [] };
+    const number = records[INSERTION_LINE + 3];
+    const prefix = (number >= 0 && strings[number]) || keptString(bytes.latin1Slice(records[INSERTION_LINE + 1], records[INSERTION_LINE + 2]));
+    if (number >= 0) strings[number] = prefix;
+    return { uri, format: 'sigma', identity, references, logSources, problems: [], insertion: sharedInsertion(insertionLine, prefix) };
   }
 }
 
