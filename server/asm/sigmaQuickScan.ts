@@ -13,6 +13,11 @@
 // When it reads a file it records offsets (records()); sigmaQuickScanBytes.ts makes the RuleDocument
 // from them and checks what needs JavaScript's regular expressions. A unit test checks on every
 // SigmaHQ rule, every fixture and mutations of them that whatever it reads equals the JS scanner's.
+import {
+  FIELD_CATEGORY, FIELD_PRODUCT, FIELD_SERVICE, IDENTITY, IDENTITY_COUNT, INSERTION_LINE, KEY_ID, KEY_LEVEL, KEY_LOGSOURCE,
+  KEY_STATUS, KEY_TAGS, KEY_TITLE, LOG_SOURCE_COUNT, LOG_SOURCE_FIELDS, LOG_SOURCE_LINE, MAX_TAGS, RECORD_READ, RECORD_SLOTS,
+  TAG_COUNT, TAGS, VALUE_MAYBE_NOT_STRING, VALUE_QUOTED,
+} from '../src/formats/sigmaQuickScanLayout';
 
 const NEWLINE: i32 = 10;
 const SPACE: i32 = 32;
@@ -23,32 +28,19 @@ const DASH: i32 = 45;
 const COLON: i32 = 58;
 const BACKSLASH: i32 = 92;
 
-const TITLE: i32 = 1;
-const ID: i32 = 2;
-const STATUS: i32 = 4;
-const LEVEL: i32 = 8;
-const TAGS: i32 = 16;
-const LOGSOURCE: i32 = 32;
+const TITLE: i32 = KEY_TITLE;
+const ID: i32 = KEY_ID;
+const STATUS: i32 = KEY_STATUS;
+const LEVEL: i32 = KEY_LEVEL;
+const TAGS_KEY: i32 = KEY_TAGS;
+const LOGSOURCE: i32 = KEY_LOGSOURCE;
 const SIGMA_BODY: i32 = 64 | 128 | 256 | LOGSOURCE;
 
-// The records, as i32 slots (the layout is read by sigmaQuickScanBytes.ts, which names them):
-//   0        1 when the file was read, 0 when declined
-//   1        identity entries n (at most 4), then at 2 + 5i: key bit, value start, value end,
-//            flags (VALUE_QUOTED, VALUE_MAYBE_NOT_STRING), the value's string number (-1: none)
-//   22       log source key line (-1: none); 23: fields m (at most 3), then at 24 + 5i: field
-//            (1 category, 2 product, 3 service), value start, value end, flags, string number
-//   39       insertion line (-1: none); 40, 41: item prefix start, end; 42: its string number
-//   43       tags k (at most MAX_TAGS), then at 44 + 5i: line, value start, value end, line start,
-//            string number
-// A string number stands for the same bytes in every file (see intern): status words, log source
-// fields, tags and list prefixes repeat across a repository's rules, and the caller keeps one string
-// per number instead of decoding them again for every file. Titles and IDs get none.
-const MAX_TAGS: i32 = 1000;
-const RECORD_SLOTS: i32 = 44 + 5 * MAX_TAGS;
+// The records (their layout is in sigmaQuickScanLayout.ts, shared with the reader). A string number
+// stands for the same bytes in every file (see intern): status words, log source fields, tags and
+// list prefixes repeat across a repository's rules, and the reader keeps one string per number
+// instead of decoding them again for every file. Titles and IDs get none.
 const RECORDS: usize = memory.data(RECORD_SLOTS * 4, 16);
-const VALUE_QUOTED: i32 = 1;
-/** A plain value that could be null, a boolean or a number: the caller checks with YAML's rules. */
-const VALUE_MAYBE_NOT_STRING: i32 = 2;
 /** Top-level keys outside the known ones, as start and end offsets, for the duplicate-key check. */
 const MAX_OTHER_KEYS: i32 = 256;
 const OTHER_KEYS: usize = memory.data(MAX_OTHER_KEYS * 8, 16);
@@ -183,7 +175,7 @@ function isWord(start: i32, word: string): bool {
 function keyBit(start: i32, size: i32): i32 {
   switch (size) {
     case 2: return isWord(start, 'id') ? ID : 0;
-    case 4: return isWord(start, 'tags') ? TAGS : isWord(start, 'date') ? 1 << 13 : isWord(start, 'name') ? 1 << 18 : 0;
+    case 4: return isWord(start, 'tags') ? TAGS_KEY : isWord(start, 'date') ? 1 << 13 : isWord(start, 'name') ? 1 << 18 : 0;
     case 5: return isWord(start, 'title') ? TITLE : isWord(start, 'level') ? LEVEL : isWord(start, 'scope') ? 1 << 22 : 0;
     case 6: return isWord(start, 'status') ? STATUS : isWord(start, 'filter') ? 256 : isWord(start, 'author') ? 1 << 12 : isWord(start, 'fields') ? 1 << 16 : 0;
     case 7: return isWord(start, 'related') ? 1 << 9 : isWord(start, 'license') ? 1 << 17 : 0;
@@ -286,9 +278,9 @@ export function scan(input: usize, size: i32): i32 {
   identityCount = 0;
   tagCount = 0;
   hashAt = -2;
-  record(0, 0);
-  record(22, -1);
-  record(39, -1);
+  record(RECORD_READ, 0);
+  record(LOG_SOURCE_LINE, -1);
+  record(INSERTION_LINE, -1);
   if (size == 0 || ch(0) >= 0x80) return 0;
   if (hasRefusedCharacter()) return 0;
   let at = 0;
@@ -299,9 +291,9 @@ export function scan(input: usize, size: i32): i32 {
     if (at < 0) return 0;
   }
   if ((keyBits & TITLE) == 0 || (keyBits & SIGMA_BODY) == 0) return 0;
-  record(1, identityCount);
-  record(43, tagCount);
-  record(0, 1);
+  record(IDENTITY_COUNT, identityCount);
+  record(TAG_COUNT, tagCount);
+  record(RECORD_READ, 1);
   return 1;
 }
 
@@ -332,16 +324,16 @@ function topLevelLine(start: i32): i32 {
   while (ch(keyEnd - 1) == SPACE) keyEnd--;
   const bit = addKey(start, keyEnd);
   if (bit < 0) return -1;
-  if (bit != TAGS && bit != LOGSOURCE && bit != TITLE && bit != ID && bit != STATUS && bit != LEVEL) return nextTopLevel(colon);
+  if (bit != TAGS_KEY && bit != LOGSOURCE && bit != TITLE && bit != ID && bit != STATUS && bit != LEVEL) return nextTopLevel(colon);
   const end = lineEnd(colon);
   let first = colon + 1;
   while (first < end && ch(first) == SPACE) first++;
   const keyLine = line;
   line++;
-  if (bit == TAGS) return first == end ? tags(end + 1) : -1;
+  if (bit == TAGS_KEY) return first == end ? tags(end + 1) : -1;
   if (bit == LOGSOURCE) return first == end ? logSource(keyLine, end + 1) : -1;
   if (!scalar(first, end)) return -1;
-  const slot = 2 + 5 * identityCount++;
+  const slot = IDENTITY + 5 * identityCount++;
   record(slot, bit);
   record(slot + 1, valueStart);
   record(slot + 2, valueEnd);
@@ -388,7 +380,7 @@ function tags(start: i32): i32 {
       while (itemStart < end && ch(itemStart) == SPACE) itemStart++;
       if (!scalar(itemStart, end)) return -1;
       if (tagCount == MAX_TAGS) return -1;
-      const slot = 44 + 5 * tagCount++;
+      const slot = TAGS + 5 * tagCount++;
       record(slot, line);
       record(slot + 1, valueStart);
       record(slot + 2, valueEnd);
@@ -406,10 +398,10 @@ function tags(start: i32): i32 {
 
 function finishTags(next: i32, lastLine: i32, lastLineStart: i32, lastPrefixEnd: i32): i32 {
   if (lastLine >= 0) {
-    record(39, lastLine + 1);
-    record(40, lastLineStart);
-    record(41, lastPrefixEnd);
-    record(42, intern(lastLineStart, lastPrefixEnd));
+    record(INSERTION_LINE, lastLine + 1);
+    record(INSERTION_LINE + 1, lastLineStart);
+    record(INSERTION_LINE + 2, lastPrefixEnd);
+    record(INSERTION_LINE + 3, intern(lastLineStart, lastPrefixEnd));
   }
   return next;
 }
@@ -444,9 +436,9 @@ function logSource(keyLine: i32, start: i32): i32 {
     let keyEnd = colon;
     while (ch(keyEnd - 1) == SPACE) keyEnd--;
     const keyLength = keyEnd - first;
-    const field = keyLength == 8 && isWord(first, 'category') ? 1
-      : keyLength == 7 && isWord(first, 'product') ? 2
-      : keyLength == 7 && isWord(first, 'service') ? 3
+    const field = keyLength == 8 && isWord(first, 'category') ? FIELD_CATEGORY
+      : keyLength == 7 && isWord(first, 'product') ? FIELD_PRODUCT
+      : keyLength == 7 && isWord(first, 'service') ? FIELD_SERVICE
       : 0;
     lastFieldTracked = field != 0;
     if (!lastFieldTracked) continue;
@@ -454,15 +446,15 @@ function logSource(keyLine: i32, start: i32): i32 {
     while (fieldStart < end && ch(fieldStart) == SPACE) fieldStart++;
     if ((seen & (1 << field)) != 0 || !scalar(fieldStart, end)) return -1;
     seen |= 1 << field;
-    const slot = 24 + 5 * count++;
+    const slot = LOG_SOURCE_FIELDS + 5 * count++;
     record(slot, field);
     record(slot + 1, valueStart);
     record(slot + 2, valueEnd);
     record(slot + 3, valueFlags());
     record(slot + 4, intern(valueStart, valueEnd));
   }
-  record(22, keyLine);
-  record(23, count);
+  record(LOG_SOURCE_LINE, keyLine);
+  record(LOG_SOURCE_COUNT, count);
   return at;
 }
 

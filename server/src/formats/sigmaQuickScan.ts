@@ -10,6 +10,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { AttackReference, InsertionPoint, LogSource, RuleDocument, RuleIdentity } from './model';
 import { keptString, referenceWithRange } from './model';
+import { KEY_ID, KEY_LEVEL, KEY_LOGSOURCE, KEY_STATUS, KEY_TAGS, KEY_TITLE } from './sigmaQuickScanLayout';
 import { hasTabOutsideComments } from './sigmaScan';
 import { sigmaTagTemplate } from './sigmaTags';
 
@@ -26,12 +27,13 @@ const NON_STRING_PLAIN = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|
 
 // Top-level keys a Sigma rule uses, as bits: the duplicate-key check and the format check (title
 // and one of logsource/detection/correlation/filter, as detect.ts decides) without a Set per file.
-const TITLE = 1;
-const ID = 2;
-const STATUS = 4;
-const LEVEL = 8;
-const TAGS = 16;
-const LOGSOURCE = 32;
+// (The bits the WebAssembly build records are in sigmaQuickScanLayout.ts.)
+const TITLE = KEY_TITLE;
+const ID = KEY_ID;
+const STATUS = KEY_STATUS;
+const LEVEL = KEY_LEVEL;
+const TAGS = KEY_TAGS;
+const LOGSOURCE = KEY_LOGSOURCE;
 const SIGMA_BODY = 64 | 128 | 256 | LOGSOURCE;
 const KEY_BITS: Record<string, number> = {
   title: TITLE, id: ID, status: STATUS, level: LEVEL, tags: TAGS, logsource: LOGSOURCE, detection: 64, correlation: 128, filter: 256,

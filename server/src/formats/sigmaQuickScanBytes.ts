@@ -6,6 +6,23 @@
 // a fresh process's first pass in V8's interpreter. Whatever it declines goes to quickScanSigma.
 import { type AttackReference, keptString, type LogSource, type RuleDocument, type RuleIdentity } from './model';
 import { isNonStringPlain, logSourceOf, sharedInsertion, sharedRange, sharedReference } from './sigmaQuickScan';
+import {
+  FIELD_CATEGORY,
+  FIELD_PRODUCT,
+  IDENTITY,
+  IDENTITY_COUNT,
+  INSERTION_LINE,
+  KEY_ID,
+  KEY_STATUS,
+  KEY_TITLE,
+  LOG_SOURCE_COUNT,
+  LOG_SOURCE_FIELDS,
+  LOG_SOURCE_LINE,
+  RECORD_SLOTS,
+  TAG_COUNT,
+  TAGS,
+  VALUE_MAYBE_NOT_STRING,
+} from './sigmaQuickScanLayout';
 import { SIGMA_QUICK_SCAN_WASM } from './sigmaQuickScanWasm';
 
 // Node's WebAssembly global; its types come with lib.dom, which the server does not include.
@@ -21,24 +38,9 @@ interface ScannerExports {
   inputStart(): number;
 }
 
-// The records' layout, as written by server/asm/sigmaQuickScan.ts.
-const IDENTITY_COUNT = 1;
-const IDENTITY = 2;
-const LOG_SOURCE_LINE = 22;
-const LOG_SOURCE_COUNT = 23;
-const LOG_SOURCE_FIELDS = 24;
-const INSERTION_LINE = 39;
-const TAG_COUNT = 43;
-const TAGS = 44;
-const MAX_TAGS = 1000;
-const RECORD_SLOTS = TAGS + 5 * MAX_TAGS;
-/** A value's flags: the first test of isNonStringPlain said it could be no string. */
-const VALUE_MAYBE_NOT_STRING = 2;
-
-// Key bits of the identity entries (sigmaQuickScan.ts KEY_BITS).
-const TITLE = 1;
-const ID = 2;
-const STATUS = 4;
+const TITLE = KEY_TITLE;
+const ID = KEY_ID;
+const STATUS = KEY_STATUS;
 
 /** Node's Buffer method behind toString('latin1'), without toString's argument handling. */
 interface LatinSlicing {
@@ -127,10 +129,10 @@ export class SigmaByteScanner {
         if (number >= 0) strings[number] = value;
         if (records[slot + 3] === VALUE_MAYBE_NOT_STRING && isNonStringPlain(value, 0, value.length)) return undefined;
         const field = records[slot];
-        if (field === 1) {
+        if (field === FIELD_CATEGORY) {
           category = value;
           order += 'c';
-        } else if (field === 2) {
+        } else if (field === FIELD_PRODUCT) {
           product = value;
           order += 'p';
         } else {
