@@ -12,7 +12,7 @@ import { detachFromText, type RuleDocument } from '../../server/src/formats/mode
 import { parseWithFormat } from '../../server/src/formats/parse';
 import { parseSigma } from '../../server/src/formats/sigma';
 import { quickScanSigma } from '../../server/src/formats/sigmaQuickScan';
-import { sigmaByteScanner } from '../../server/src/formats/sigmaQuickScanBytes';
+import { SigmaByteScanner, sigmaByteScanner } from '../../server/src/formats/sigmaQuickScanBytes';
 import { scanSigma } from '../../server/src/formats/sigmaScan';
 import { STRICT_PARSE_LIMIT } from '../../server/src/formats/yamlRule';
 import { fileUri } from '../../server/src/uris';
@@ -220,6 +220,19 @@ describe('quick Sigma scanner', () => {
     const first = byteScan(SIGMA_RULE)!;
     for (let i = 0; i < 3; i++) byteScan(SIGMA_RULE.replace('test', `test${i}`));
     assert.equal(byteScan(SIGMA_RULE)!.identity.status, first.identity.status);
+  });
+
+  test('a byte scanner whose module traps declines from then on, and the bytes it was given are intact', () => {
+    const scanner = new SigmaByteScanner();
+    const bytes = Buffer.from(SIGMA_RULE);
+    bytes.copy(scanner.buffer);
+    assert.deepStrictEqual(scanner.scan('file:///rule.yml', bytes.length), quickScanSigma('file:///rule.yml', SIGMA_RULE));
+    const exports = (scanner as unknown as { exports: { scan: () => number } }).exports;
+    (scanner as unknown as { exports: object }).exports = { ...exports, scan: () => { throw new Error('unreachable'); } };
+    assert.equal(scanner.scan('file:///rule.yml', bytes.length), undefined);
+    (scanner as unknown as { exports: object }).exports = exports;
+    assert.equal(scanner.scan('file:///rule.yml', bytes.length), undefined);
+    assert.equal(scanner.buffer.toString('utf8', 0, bytes.length), SIGMA_RULE);
   });
 
   test('every fixture and demo rule: declined, or read as the line scanner reads it; the index reads them as before', () => {

@@ -57,6 +57,8 @@ export class SigmaByteScanner {
   /** buffer.length, read on every file. */
   private capacity = 0;
   private records: Int32Array;
+  /** Set when the module trapped: it is not asked again. */
+  private broken = false;
   /** The strings of the module's string numbers (see intern in the module), as they are met. */
   private readonly strings: string[] = [];
   private readonly exports: ScannerExports;
@@ -87,8 +89,17 @@ export class SigmaByteScanner {
   scan(uri: string, size: number): RuleDocument | undefined {
     // The module reads sixteen bytes at a time, up to 15 past the end.
     if (size + SIMD_SLACK > this.capacity) this.grow(size + SIMD_SLACK);
-    if (this.exports.scan(this.input, size) !== 1) return undefined;
-    return this.ruleDocument(uri);
+    if (this.broken) return undefined;
+    let read: number;
+    try {
+      read = this.exports.scan(this.input, size);
+    } catch {
+      // A trap would be a bug of the module: it writes only its own records, so the file's bytes
+      // are intact, and this file and every later one take the JavaScript way instead.
+      this.broken = true;
+      return undefined;
+    }
+    return read === 1 ? this.ruleDocument(uri) : undefined;
   }
 
   /** The RuleDocument of the records, as the JavaScript scanner makes it (same keys, same order).
