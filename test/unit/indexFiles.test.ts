@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import picomatch from 'picomatch';
 import { parseSigma } from '../../server/src/formats/sigma';
 import type { RuleDocument } from '../../server/src/formats/model';
 import { ExcludeMatcher, isRuleCandidate, listRuleFiles, MAX_RULE_BYTES, readRuleFile } from '../../server/src/workspace/files';
@@ -42,6 +43,20 @@ describe('index file walk', () => {
     assert.ok(listed.some((file) => file.endsWith(`${path.sep}..yml`)) && !listed.some((file) => file.endsWith(`${path.sep}.yml`)));
     const exclude = new ExcludeMatcher(['a-b/**', '*.toml']);
     assert.deepEqual(listRuleFiles(root, exclude), expected(root, (relative) => exclude.excludesFile(relative)));
+  });
+
+  test('excludes exactly what picomatch matches, file and directory, for files.exclude-style globs', () => {
+    const globs = ['**/node_modules/**', '**/.git/**', '*.toml', 'a-b/**', 'rules-*/**', '**/{deprecated,unsupported}/**', '**/.*', 'x/[ab]?.yml', 'x/**/inner', '**/*.{kql,rules}', 'é/*', 'a b/**/z.yml', '**/!(*.yml)', 'x/a(b).yml'];
+    const paths = ['a.yml', 'x/a1.yml', 'x/c1.yml', 'x/y/inner', 'x/inner', 'a-b', 'a-b/c.yml', 'rules-emerging/w/a.yml', 'rules/deprecated/a.yml', 'deprecated', '.hidden/a.yml', 'a/.yml', 'é/a.yml', 'é/b/a.yml', 'a b/c/z.yml', 'a b/z.yml', 'node_modules', 'p/node_modules/q.yml', '.git', 'c.toml', 'x/c.toml', 'y.kql', 'y.rules', 'y.yaml', '*.toml', 'x/[ab]?.yml', 'x/a(b).yml', 'x/ab.yml'];
+    for (const glob of globs) {
+      const exclude = new ExcludeMatcher([glob]);
+      const pattern = glob.startsWith('**/') || glob.includes('/') ? glob : `**/${glob}`;
+      const reference = picomatch(pattern, { dot: true });
+      for (const relative of paths) {
+        assert.equal(exclude.excludesFile(relative), reference(relative), `${glob} on ${relative}`);
+        assert.equal(exclude.excludesDirectory(relative), reference(relative) || reference(`${relative}/\u0000`), `${glob} on directory ${relative}`);
+      }
+    }
   });
 
   test('a NUL within the first 8 KB makes a file binary, one after it does not', () => {
