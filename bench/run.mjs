@@ -24,19 +24,27 @@ const REPS = { corpus: 5, index: 5, baselineIndex: 3, scale: 3, packaged: 5 };
 const rows = [];
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 const repeat = (n, fn) => Array.from({ length: n }, fn);
+/** n rounds of each of `fns`, taken in turn (a, b, c, a, b, c, …): a row and its floor see the same
+ *  minutes of this machine, whose speed drifts with other tenants' load; runs in blocks (all of a,
+ *  then all of b) let a slow minute fall on one side only. One array of results per function. */
+const interleaved = (n, ...fns) => {
+  const results = fns.map(() => []);
+  for (let round = 0; round < n; round++) fns.forEach((fn, i) => results[i].push(fn()));
+  return results;
+};
 
 async function corpusMetrics() {
   const bundle = BUNDLE_18();
   log('corpus: JSON.parse baseline, cold and warm loads (fresh processes)');
-  const parse = repeat(REPS.corpus, () => child('json-parse', [bundle]));
-  const cold = repeat(3, () => {
+  const coldLoad = () => {
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-bench-cache-'));
     try {
       return child('corpus-load', [bundle, cacheDir]);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
-  });
+  };
+  const [parse, cold] = interleaved(REPS.corpus, () => child('json-parse', [bundle]), coldLoad);
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ttplens-bench-cache-'));
   child('corpus-load', [bundle, cacheDir]); // writes the cache
   const warm = repeat(REPS.corpus, () => child('corpus-load', [bundle, cacheDir]));
@@ -71,9 +79,8 @@ async function packagedMetrics() {
 async function indexMetrics() {
   const dir = SIGMAHQ();
   log('index: SigmaHQ, ours and yaml.parseDocument baseline (fresh processes)');
-  const ours = repeat(REPS.index, () => child('index', [dir]));
+  const [ours, floor] = interleaved(REPS.index, () => child('index', [dir]), () => child('index-floor', [dir]));
   const baseline = repeat(REPS.baselineIndex, () => child('index-baseline', [dir]));
-  const floor = repeat(REPS.index, () => child('index-floor', [dir]));
   const equality = child('index-equality', [dir]);
   const oursMs = median(ours.map((o) => o.ms));
   const baselineMs = median(baseline.map((b) => b.ms));
@@ -161,10 +168,10 @@ async function memoryMetrics(index3kMs) {
       const narrow = await workspaceDiagnostics(synthetic.dir, cacheDir, 'openFiles', ruleFile);
       rows.push(row(`Scale: workspace diagnostics of SigmaHQ × 10 complete, after the index is ready`, wide.afterIndexMs, wide.indexMs, 'ms', '≤ 3000 ms', wide.afterIndexMs <= 3000, `${wide.reported} file reports streamed (files with findings); baseline: the index itself, from server start`));
       rows.push(row('Scale: an edit\'s diagnostics p99 with scope workspace (SigmaHQ × 10 reported)', wide.editP99, narrow.editP99, 'ms', '≤ 15 ms', wide.editP99 <= 15, `p50 ${wide.editP50.toFixed(2)} ms vs ${narrow.editP50.toFixed(2)} ms; didChange → textDocument/diagnostic answered; baseline: the same server with scope openFiles`));
-      const scale = repeat(REPS.scale, () => child('index', [synthetic.dir]));
+      const [scale, scaleFloor] = interleaved(REPS.scale, () => child('index', [synthetic.dir]), () => child('index-floor', [synthetic.dir]));
       const scaleMs = median(scale.map((s) => s.ms));
       rows.push(row(`Scale: index of SigmaHQ × 10 (${scale[0].files} files)`, scaleMs, index3kMs, 'ms', '≤ 10× the 3k index', scaleMs <= 10 * index3kMs, 'baseline: the SigmaHQ (3k) index of this run'));
-      const scaleFloorMs = median(repeat(REPS.scale, () => child('index-floor', [synthetic.dir]).ms));
+      const scaleFloorMs = median(scaleFloor.map((f) => f.ms));
       rows.push(row('Scale: index of SigmaHQ × 10, against its floor (a)', scaleMs, scaleFloorMs, 'ms', '≤ 2× floor', scaleMs <= 2 * scaleFloorMs, 'floor (a) on the same 31k files'));
       rows.push(row(`check of SigmaHQ × 10, whole process, warm, against its floor (b)`, check31k.checkMs, check31k.floorMs, 'ms', '≤ 2× floor', check31k.checkMs <= 2 * check31k.floorMs, 'floor (b) on the same 31k files'));
       const big = await serverOn(synthetic.dir, cacheDir);
@@ -191,14 +198,13 @@ function checkProcess(folder, cacheDir, reps) {
     return { ms, output: result.stdout };
   };
   run('check'); // warms the corpus cache and the file system cache
-  const checks = repeat(reps, () => run('check'));
-  const coverages = repeat(reps, () => run('coverage'));
-  const floors = repeat(reps, () => {
+  const floor = () => {
     const started = performance.now();
     const result = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'floorScan.mjs'), folder], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`floorScan failed: ${result.stderr}`);
     return performance.now() - started;
-  });
+  };
+  const [checks, coverages, floors] = interleaved(reps, () => run('check'), () => run('coverage'), floor);
   const summary = JSON.parse(checks[0].output).summary;
   return { checkMs: median(checks.map((c) => c.ms)), coverageMs: median(coverages.map((c) => c.ms)), floorMs: median(floors), files: summary.files, findings: summary.findings };
 }
