@@ -1,7 +1,7 @@
 // Which format a file is in: user globs first, then the file name, then a cheap look at content
 // (top-level YAML keys, TOML tables). Full parsing happens only after this decides.
-import picomatch from 'picomatch';
 import * as path from 'node:path';
+import { globMatcher } from '../globs';
 import type { RuleFormat } from './model';
 
 export type FormatGlobs = Partial<Record<RuleFormat, readonly string[]>>;
@@ -28,7 +28,7 @@ function matchesAny(file: string, globs: readonly string[] | undefined): boolean
   return globs.some((glob) => {
     let matcher = globCache.get(glob);
     if (!matcher) {
-      matcher = picomatch(glob.includes('/') ? glob : `**/${glob}`, { dot: true });
+      matcher = globMatcher(glob.includes('/') ? glob : `**/${glob}`);
       globCache.set(glob, matcher);
     }
     return matcher(normalized);

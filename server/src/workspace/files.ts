@@ -2,8 +2,8 @@
 // candidate extensions, and the files we refuse to read (over 2 MB, binary).
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { DETECTION_TEXT_EXTENSIONS } from '../formats/detect';
+import { globMatcher } from '../globs';
 
 export const MAX_RULE_BYTES = 2 * 1024 * 1024;
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml', ...DETECTION_TEXT_EXTENSIONS]);
@@ -105,15 +105,6 @@ function isRuleFileName(name: string): boolean {
   return dot > 0 && name.length - dot <= LONGEST_RULE_EXTENSION && RULE_EXTENSIONS.has(name.slice(dot).toLowerCase());
 }
 const LONGEST_RULE_EXTENSION = Math.max(...[...RULE_EXTENSIONS].map((extension) => extension.length));
-
-const WINDOWS = process.platform === 'win32';
-
-/** What picomatch(glob, { dot: true }) answers, as its compiled regular expression alone: the
- *  matcher it returns builds a result object per path, which was most of listing a large folder. */
-function globMatcher(glob: string): (relative: string) => boolean {
-  const regex = picomatch.makeRe(glob, { dot: true, windows: WINDOWS });
-  return (relative) => relative === glob || regex.test(WINDOWS ? relative.replace(/\\/g, '/') : relative);
-}
 
 /** Matches workspace-relative paths against exclude globs (VS Code's `files.exclude` syntax). */
 export class ExcludeMatcher {
