@@ -463,8 +463,8 @@ describe('formats: bad input', () => {
     }
     assert.equal(results.get(huge.splunk[0])!.references.length, 2 + Math.ceil((3_000_000 - 14) / 14), 'T1558 and the repeated T1558.003');
     assert.equal(results.get(huge.elastic[0])!.references.length, 6 + 2 * Math.ceil((3_000_000 - elastic.length) / threatBlock.length));
-    // Over 256 KB, YAML is read by the fast lenient reader only, which says so (and reads it whole).
-    assert.deepEqual(results.get(huge.xp[0])!.problems.map((p) => [p.severity, p.message]), [['information', 'This file is 2.9 MB: TTP Lens read its ATT&CK references with its fast reader and did not check its YAML syntax (it does for files up to 256 KB).']]);
+    // Over 128 KB, YAML is read by the fast lenient reader only, which says so (and reads it whole).
+    assert.deepEqual(results.get(huge.xp[0])!.problems.map((p) => [p.severity, p.message]), [['information', 'This file is 2.9 MB: TTP Lens read its ATT&CK references with its fast reader and did not check its YAML syntax (it does for files up to 128 KB).']]);
     assert.equal(results.get(huge.sentinel[0])!.references.length, 4);
     // Over 256 KB, TOML is read by the fast scanner (the parser would take seconds, and overflows on
     // a 3 MB string): the references are all there, with a note on the first line.
@@ -477,7 +477,7 @@ describe('formats: bad input', () => {
   test('hostile nesting: one clear problem instead of a stack overflow, repeated errors capped', () => {
     // Nested deeper than the strict parser is given (its time grows with depth): one error, and the
     // references read by the fast reader.
-    const deepFlow = `title: x\nlogsource: {}\ntags:\n  - attack.t1059\ndetection:\n  a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const deepFlow = `title: x\nlogsource: {}\ntags:\n  - attack.t1059\ndetection:\n  a: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`;
     const sigma = parseRule('file:///r/deep.yml', deepFlow);
     assert.equal(sigma.format, 'sigma');
     assert.deepEqual(sigma.problems.map((p) => [p.severity, p.message]), [['error', 'This file is not valid YAML: the document nests collections more than 1,000 levels deep, too deeply to read; TTP Lens read its ATT&CK references with its fast reader.']]);

@@ -15,10 +15,11 @@ export interface ParsedYaml {
 }
 
 /** Above this many characters a file is not parsed strictly: the `yaml` package takes about a
- *  second per megabyte (twice that on a busy machine), and the server answers nothing meanwhile.
- *  The largest real rule seen (SigmaHQ's vulnerable-driver list, 295 KB) is read by the Sigma
- *  scanner, whose references equal the parser's on every SigmaHQ rule. */
-export const STRICT_PARSE_LIMIT = 256 * 1024;
+ *  second per megabyte (twice that on a busy machine), on every edit, and the server answers nothing
+ *  meanwhile — at 256 KB a hostile 10,000-tag rule (195 KB) held every request for 160–260 ms. The
+ *  largest real rule seen (SigmaHQ's vulnerable-driver list, 295 KB; the next is under 64 KB) is read
+ *  by the Sigma scanner, whose references equal the parser's on every SigmaHQ rule. */
+export const STRICT_PARSE_LIMIT = 128 * 1024;
 /** Collections nested deeper than this are not parsed strictly either: the parser's time grows with
  *  the depth (50,000 levels: half a second to ten seconds) and no rule nests more than a few. */
 export const STRICT_DEPTH_LIMIT = 1000;
