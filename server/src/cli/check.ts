@@ -13,6 +13,7 @@ import { type CheckedRule, checkConfigOf, checkContextOf, checkFile, type FileTo
 import { fixText, unifiedDiff, type FileFix } from './checkFix';
 import { type CheckReport, fails, githubFormat, jsonFormat, junitFormat, LEVELS, sarifFormat, summaryLine, textFormat } from './checkFormats';
 import { t, tn } from '../l10n/l10n';
+import { monotonicMs } from '../clock';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = [...LEVELS.filter((l) => l !== 'hint'), 'never'] as const;
@@ -110,7 +111,7 @@ Examples:
   ttp-lens check rules/windows/proc_creation_win_foo.yml --fix`,
   async run(args, values) {
     if (!args.length) throw new UsageError('check needs one or more files or folders');
-    const started = performance.now();
+    const started = monotonicMs();
     const format = oneOf(values, 'format', FORMATS, 'text');
     const failOn = oneOf(values, 'fail-on', FAIL_ON, 'error');
     if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix');
@@ -126,7 +127,7 @@ Examples:
     const out = (text: string) => process.stdout.write(text);
     if (values.fix) applyFixes(checked, context, settings.formats, values['dry-run'] === true, out, (text) => (machine || values['dry-run'] ? process.stderr : process.stdout).write(text));
 
-    const report: CheckReport = { attack: context.corpus!.versionLabel, root: process.cwd(), files: checked.map((c) => c.file), failOn, millis: performance.now() - started };
+    const report: CheckReport = { attack: context.corpus!.versionLabel, root: process.cwd(), files: checked.map((c) => c.file), failOn, millis: monotonicMs() - started };
     if (values['dry-run']) process.stderr.write(`${summaryLine(report)}\n`);
     else if (format === 'text') out(textFormat(report, colorWanted()));
     else if (format === 'json') out(jsonFormat(report));

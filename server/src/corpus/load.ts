@@ -6,6 +6,7 @@ import { buildCorpusData } from './build';
 import { type CacheInput, type CacheMiss, cacheFileFor, prebuiltCacheFileFor, prebuiltInputs, readCache, relocateBundles, statInput, writeCache } from './cache';
 import { Corpus } from './corpus';
 import { DOMAINS, type Domain, embeddedDataDir, embeddedReleases, type ReleaseFile, type ReleaseStore, toDomain } from '../releases/store';
+import { monotonicMs } from '../clock';
 
 export interface CorpusLoad {
   corpus: Corpus;
@@ -35,7 +36,7 @@ export interface LoadOptions {
 /** Loads one or more bundles (.json or .json.gz) into one corpus. Rejects with a BundleError naming
  *  the file and the problem. */
 export async function loadCorpus(bundlePaths: readonly string[], options: LoadOptions): Promise<CorpusLoad> {
-  const started = performance.now();
+  const started = monotonicMs();
   if (bundlePaths.length === 0) throw new BundleError('(no file)', 'no STIX bundle path was given');
   const absolute = bundlePaths.map((p) => path.resolve(p));
   const cacheFile = options.cacheDir ? cacheFileFor(options.cacheDir, absolute) : undefined;
@@ -65,7 +66,7 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
       }
       return rebuilt.texts;
     };
-    return { corpus: new Corpus(cached.data, loadTexts), source: 'cache', cacheFile: candidate.file, prebuilt: candidate.prebuilt, inputs: cached.inputs, millis: performance.now() - started };
+    return { corpus: new Corpus(cached.data, loadTexts), source: 'cache', cacheFile: candidate.file, prebuilt: candidate.prebuilt, inputs: cached.inputs, millis: monotonicMs() - started };
   }
   const raw: RawBundle[] = [];
   for (const file of absolute) raw.push(await readBundleForCorpus(file));
@@ -83,7 +84,7 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
         });
       })
     : undefined;
-  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWritten, inputs, millis: performance.now() - started };
+  return { corpus: new Corpus(data), source: 'bundle', cacheFile, cacheMiss, cacheWritten, inputs, millis: monotonicMs() - started };
 }
 
 /** Builds the read-only cache that ships with the embedded bundles (`npm run package`): inputs

@@ -10,6 +10,7 @@ import { type FileOutcome, indexFile, indexFilesInBatches } from './indexer';
 import type { SkipReason } from './files';
 import { RuleIndex } from './ruleIndex';
 import { t } from '../l10n/l10n';
+import { monotonicMs } from '../clock';
 
 export interface WorkspaceServiceOptions {
   log: (message: string) => void;
@@ -70,7 +71,7 @@ export class WorkspaceService {
     this.indexing = true;
     const files = this.folders.flatMap((folder) => listRuleFiles(folder, this.exclude));
     const progress = await this.options.progress(t('Indexing rules'));
-    const started = performance.now();
+    const started = monotonicMs();
     let done = 0;
     try {
       await indexFilesInBatches(files, {
@@ -86,7 +87,7 @@ export class WorkspaceService {
       const present = new Set(files.map((f) => fileUri(f)));
       for (const rule of [...this.index.all()]) if (!present.has(rule.uri) && !this.openRules.has(rule.uri)) this.index.delete(rule.uri);
       for (const rule of this.openRules.values()) this.applyOpenRule(rule);
-      this.options.log(`Indexed ${this.index.size} rule files of ${files.length} candidates in ${Math.round(performance.now() - started)} ms.`);
+      this.options.log(`Indexed ${this.index.size} rule files of ${files.length} candidates in ${Math.round(monotonicMs() - started)} ms.`);
       this.reportSkips();
     } finally {
       progress.done();
