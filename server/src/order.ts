@@ -10,6 +10,10 @@ export function byCodeUnits(a: string, b: string): number {
 /** Names and titles as a reader looks them up: case-insensitive, then by case. Compared in place
  *  (no lower-cased copies: sorting thousands of rule titles calls this ~40,000 times). */
 export function byText(a: string, b: string): number {
+  // Without capitals and non-ASCII (paths, mostly) the order is the code units': one native
+  // comparison instead of a loop that, still interpreted in a short command, took 6 µs per pair of
+  // paths with a long common folder.
+  if (!FOLDED.test(a) && !FOLDED.test(b)) return byCodeUnits(a, b);
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);
@@ -22,6 +26,9 @@ export function byText(a: string, b: string): number {
   }
   return a.length - b.length || byCodeUnits(a, b);
 }
+
+/** A character lowerCode changes, or may. */
+const FOLDED = /[A-Z\u0080-\uffff]/;
 
 function lowerCode(code: number): number {
   if (code >= 65 && code <= 90) return code + 32;

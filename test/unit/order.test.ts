@@ -24,6 +24,17 @@ describe('orders and numbers without ICU', () => {
     assert.deepEqual([...titles].sort(byText), [...titles].sort(lowerFirst));
   });
 
+  test('paths and mixed text: the same order as lower-cased comparison, through the fast and the slow way', () => {
+    const lowerFirst = (a: string, b: string) => { const x = a.toLowerCase(), y = b.toLowerCase(); return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0; };
+    // Lower-case ASCII only (the native comparison), against strings with capitals or é (the loop).
+    const alphabet = ['a', 'b', 'z', '_', '-', '/', '.', '0', '9', 'A', 'Z', 'é', 'É', '~'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const texts = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * (next() < 0.7 ? 8 : alphabet.length))]).join(''));
+    assert.ok(texts.filter((x) => /^[a-z_\-/.0-9]+$/.test(x)).length > 100, 'enough lower-case ASCII texts');
+    assert.deepEqual([...texts].sort(byText), [...texts].sort(lowerFirst));
+  });
+
   test('counts are written as toLocaleString writes them, in English and Russian', () => {
     for (const n of [0, 1, 7, 999, 1000, 3141, 31410, 100000, 1234567, -4200]) {
       assert.equal(formatCount(n, 'en'), n.toLocaleString('en-US'), String(n));
