@@ -40,6 +40,17 @@ describe('search', () => {
     assert.ok(top('credntial dumping', { kinds: ['technique'] }).includes('T1003'));
   });
 
+  test('detection strategies: several words each start a word of the name, no fuzzy match in the sentence', () => {
+    // DET0426 "Detection of Direct Volume Access for File System Evasion".
+    assert.ok(top('direct volume', { kinds: ['detectionStrategy'] }).includes('DET0426'));
+    assert.ok(top('dire acc', { limit: 50 }).includes('DET0426'));
+    // "Windows COM Hijacking Detection via Registry and DLL Load Correlation" has "dll" but no word
+    // starting "side": a fuzzy match only, no longer offered for "dll side".
+    assert.equal(corpus.find('dll side', { limit: 50 }).some((r) => r.object.id === 'DET0481'), false);
+    // One word is still matched fuzzily everywhere, strategies included.
+    assert.ok(top('hijackng', { kinds: ['detectionStrategy'], limit: 50 }).length > 0);
+  });
+
   test('retired objects only on request, ranked after live ones', () => {
     assert.equal(top('DLL Side-Loading', { kinds: ['technique'] }).includes('T1574.002'), false);
     const withRetired = corpus.find('DLL Side-Loading', { kinds: ['technique'], includeRetired: true, limit: 10 }).map((r) => r.object.id);

@@ -59,6 +59,12 @@ export function acronymOf(name: string): string {
 
 export class NameSearch {
   private readonly entries: Entry[];
+  /** The entries other than detection strategies, and the strategies: their names are sentences
+   *  ("Detection of … via … and …") in which a query of several words nearly always has some fuzzy
+   *  match — noise, and most of such a query's time (1.8 of 2.6 ms) — so there every word of the
+   *  query must start a word of the name. */
+  private readonly shortNamed: Entry[];
+  private readonly sentenceNamed: Entry[];
   /** Live objects first, then by ID, for prefix scans. */
   private readonly byId: AttackObject[];
 
@@ -76,6 +82,8 @@ export class NameSearch {
           lower: { name: object.name.toLowerCase(), alias: aliases.toLowerCase(), acronym },
         };
       });
+    this.shortNamed = this.entries.filter((e) => e.object.kind !== 'detectionStrategy');
+    this.sentenceNamed = this.entries.filter((e) => e.object.kind === 'detectionStrategy');
     this.byId = objects.filter((o) => o.id).sort((a, b) => byCodeUnits(a.id, b.id));
   }
 
@@ -99,12 +107,12 @@ export class NameSearch {
     }
     // An ID-shaped query is answered by IDs only: names mentioning "(T1559)" are noise here.
     if (!idQuery && text.length >= 2) {
-      const hits = fuzzysort.go(text, this.entries, {
-        keys: ['name', 'alias', 'acronym'],
-        threshold: 0.3,
-        limit: limit * 4,
-      });
       const lowered = text.toLowerCase();
+      const go = (entries: readonly Entry[]) => fuzzysort.go(text, entries, { keys: ['name', 'alias', 'acronym'], threshold: 0.3, limit: limit * 4 });
+      const words = lowered.split(/\s+/);
+      const hits = words.length < 2
+        ? go(this.entries)
+        : [...go(this.shortNamed), ...go(this.sentenceNamed.filter((entry) => words.every((word) => wordPrefix(entry.lower.name, word))))];
       for (const hit of hits) {
         const entry = hit.obj;
         if (seen.has(entry.object.index) || !accept(entry.object)) continue;
