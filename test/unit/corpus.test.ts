@@ -119,7 +119,7 @@ describe('corpus: revoked, deprecated and newer IDs', () => {
     const corpus = await corpus18();
     const [a, b] = [corpus.get('T1574.002')!, corpus.get('T1574.001')!];
     // Build a corpus whose revoked-by relationships form a cycle a → b → a.
-    const data = { ...corpus.data, relations: { ...corpus.data.relations, revokedBy: [[a.index, b.index], [b.index, a.index]] as [number, number][] } };
+    const data = { ...corpus.data, relations: { ...corpus.data.relations, revokedBy: [a.index, b.index, b.index, a.index] } };
     const objects = data.objects.map((o) => (o.index === b.index ? { ...o, revoked: true } : o));
     const cyclic = new (corpus.constructor as typeof import('../../server/src/corpus/corpus').Corpus)({ ...data, objects });
     assert.equal(cyclic.revokedSuccessor(cyclic.at(a.index)), undefined);

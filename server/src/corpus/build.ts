@@ -174,7 +174,8 @@ export function buildCorpusData(bundles: RawBundle[]): CorpusData {
     texts.push(text);
   }
   const relations = collectRelations(bundles, byStixId, warnings, texts);
-  for (const [source, target] of relations.subtechniqueOf) objects[source].parent = target;
+  const parents = relations.subtechniqueOf;
+  for (let i = 0; i < parents.length; i += 2) objects[parents[i]].parent = parents[i + 1];
   return { bundles: bundles.map((b) => b.info), objects, relations, texts, warnings: warnings.finish(), highestNumbers };
 }
 
@@ -262,8 +263,12 @@ function collectRelations(bundles: RawBundle[], byStixId: Map<string, number>, w
         if (missing.length) warnings.addGrouped(file, 'relationships point to objects not in the bundle (dangling references) and were ignored', `${stix.id} → ${missing.join(', ')}`);
         continue; // else: a relationship of an object we deliberately skip (legacy mitigations)
       }
+      if (field !== 'mitigates' && field !== 'detects') {
+        sets[field].push(source, target);
+        continue;
+      }
       const relation: Relation = [source, target];
-      if (KEEP_DESCRIPTION.has(field) && typeof stix.description === 'string') {
+      if (typeof stix.description === 'string') {
         const description = stripCitations(stix.description);
         if (description) {
           relation.push(texts.length);

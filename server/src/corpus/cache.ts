@@ -22,7 +22,7 @@ import { hashBytes, hashFile } from './bundleFile';
 import type { CorpusData } from './model';
 
 /** Bump when CorpusData's shape or the builder's output changes. */
-export const CACHE_FORMAT = 8;
+export const CACHE_FORMAT = 9;
 
 export interface CacheInput {
   path: string;

@@ -48,7 +48,8 @@ export function buildLinks(data: CorpusData): Links {
     }
   }
   const { relations } = data;
-  for (const [source, target] of relations.subtechniqueOf) pushTo(links.children, target, data.objects[source]);
+  const parents = relations.subtechniqueOf;
+  for (let i = 0; i < parents.length; i += 2) pushTo(links.children, parents[i + 1], data.objects[parents[i]]);
   for (const list of links.children.values()) list.sort((a, b) => byCodeUnits(a.id, b.id));
   for (const r of relations.mitigates) {
     pushTo(links.mitigationsOf, r[1], r);
@@ -58,7 +59,8 @@ export function buildLinks(data: CorpusData): Links {
     pushTo(links.detectsOf, r[1], r);
     pushTo(links.detectedBy, r[0], r);
   }
-  for (const [source, target] of relations.revokedBy) pushTo(links.revokedBy, source, target);
+  const revoked = relations.revokedBy;
+  for (let i = 0; i < revoked.length; i += 2) pushTo(links.revokedBy, revoked[i], revoked[i + 1]);
   return links;
 }
 
@@ -70,9 +72,10 @@ export interface Usage {
 
 export function buildUsage(data: CorpusData): Usage {
   const usage: Usage = { usesOf: new Map(), usedBy: new Map() };
-  for (const [source, target] of data.relations.uses) {
-    pushTo(usage.usesOf, source, target);
-    pushTo(usage.usedBy, target, source);
+  const uses = data.relations.uses;
+  for (let i = 0; i < uses.length; i += 2) {
+    pushTo(usage.usesOf, uses[i], uses[i + 1]);
+    pushTo(usage.usedBy, uses[i + 1], uses[i]);
   }
   return usage;
 }

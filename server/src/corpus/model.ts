@@ -83,14 +83,18 @@ export interface AttackObject {
  *  meaning (what to monitor, how to mitigate), [source, target, index of the description in texts]. */
 export type Relation = [source: number, target: number, text?: number];
 
+/** Relationships without a description, flattened: source, target, source, target, … (17,000 "uses"
+ *  pairs as one array of numbers parse from the cache in a third less time than as pairs). */
+export type RelationPairs = number[];
+
 export interface RelationSets {
-  subtechniqueOf: Relation[];
+  subtechniqueOf: RelationPairs;
   mitigates: Relation[];
   /** v17 model: data component → technique. v18 model: detection strategy → technique. */
   detects: Relation[];
-  uses: Relation[];
-  revokedBy: Relation[];
-  attributedTo: Relation[];
+  uses: RelationPairs;
+  revokedBy: RelationPairs;
+  attributedTo: RelationPairs;
 }
 
 export interface BundleInfo {
