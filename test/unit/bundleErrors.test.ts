@@ -229,6 +229,14 @@ describe('corpus cache', () => {
     assert.equal(corrupted.cacheMiss, 'corrupt');
     writeFileSync(cacheFile, text.slice(0, text.length / 2), 'latin1');
     assert.equal((await loadAndCache([file], { cacheDir })).cacheMiss, 'corrupt');
+    // The load reads the header and the structure only (its length is in the header): a file cut
+    // right after the structure, or one byte into it, is caught there too.
+    const rewritten = readFileSync(cacheFile, 'latin1');
+    const structureEnd = rewritten.indexOf('\n', rewritten.indexOf('\n') + 1);
+    for (const cut of [structureEnd + 1, structureEnd - 1]) {
+      writeFileSync(cacheFile, rewritten.slice(0, cut), 'latin1');
+      assert.equal((await loadAndCache([file], { cacheDir })).cacheMiss, 'corrupt', `cut at ${cut}`);
+    }
     assert.equal((await loadAndCache([file], { cacheDir })).source, 'cache');
   });
 

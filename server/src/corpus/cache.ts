@@ -22,7 +22,7 @@ import { hashBytes, hashFile } from './bundleFile';
 import type { CorpusData } from './model';
 
 /** Bump when CorpusData's shape or the builder's output changes. */
-export const CACHE_FORMAT = 9;
+export const CACHE_FORMAT = 10;
 
 export interface CacheInput {
   path: string;
@@ -38,6 +38,8 @@ interface CacheHeader {
   /** Hashes of the structure (checked at load) and of the texts (checked when they are parsed). */
   structureHash: string;
   textsHash: string;
+  /** The structure's length in bytes: a load reads the header and the structure, not the texts. */
+  structureBytes: number;
 }
 
 export type CacheMiss = 'absent' | 'format' | 'inputs' | 'changed' | 'corrupt';
@@ -81,22 +83,9 @@ export interface CacheReadOptions {
 }
 
 export function readCache(cacheFile: string, bundlePaths: readonly string[], options: CacheReadOptions = {}): CacheRead {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(cacheFile);
-  } catch {
-    return { hit: false, reason: 'absent' };
-  }
-  const headerEnd = bytes.indexOf(NEWLINE);
-  const structureEnd = headerEnd < 0 ? -1 : bytes.indexOf(NEWLINE, headerEnd + 1);
-  if (structureEnd < 0) return { hit: false, reason: 'corrupt', detail: 'truncated' };
-  let header: CacheHeader;
-  try {
-    header = JSON.parse(bytes.toString('latin1', 0, headerEnd)) as CacheHeader;
-  } catch {
-    return { hit: false, reason: 'corrupt', detail: 'unreadable header' };
-  }
-  if (header.format !== CACHE_FORMAT) return { hit: false, reason: 'format' };
+  const head = readHead(cacheFile);
+  if ('hit' in head) return head;
+  const { bytes, header, headerEnd, structureEnd, fileLength } = head;
   const wanted = bundlePaths.map((p) => path.resolve(p));
   const named = (file: string) => (options.prebuilt ? path.basename(file) : file);
   if (header.inputs?.length !== wanted.length || header.inputs.some((input, i) => input.path !== named(wanted[i]))) {
@@ -127,7 +116,6 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
   // read from the file again then rather than held (an idle server would keep megabytes it may never
   // use). A file rewritten since is caught by the texts' hash, as corruption is.
   const textsStart = structureEnd + 1;
-  const fileLength = bytes.length;
   const loadTexts = () => {
     const section = readSection(cacheFile, textsStart, fileLength);
     if (!section || hashBytes(section) !== header.textsHash) return undefined;
@@ -138,6 +126,62 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
     }
   };
   return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs };
+}
+
+/** The first read of a cache file: enough for any header (its inputs' paths, each a few hundred bytes). */
+const HEAD_BYTES = 64 * 1024;
+
+type CacheHead = { bytes: Buffer; header: CacheHeader; headerEnd: number; structureEnd: number; fileLength: number };
+
+/** The header and the structure, with the newline after it — not the texts, 60 % of the file, which
+ *  are read when first needed. */
+function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMiss; detail?: string } {
+  let fd: number;
+  try {
+    fd = openSync(cacheFile, 'r');
+  } catch {
+    return { hit: false, reason: 'absent' };
+  }
+  try {
+    const fileLength = fstatSync(fd).size;
+    let bytes = Buffer.allocUnsafe(Math.min(fileLength, HEAD_BYTES));
+    let read = readFully(fd, bytes, 0);
+    const headerEnd = bytes.subarray(0, read).indexOf(NEWLINE);
+    if (headerEnd < 0) return { hit: false, reason: 'corrupt', detail: read < HEAD_BYTES ? 'truncated' : 'unreadable header' };
+    let header: CacheHeader;
+    try {
+      header = JSON.parse(bytes.toString('latin1', 0, headerEnd)) as CacheHeader;
+    } catch {
+      return { hit: false, reason: 'corrupt', detail: 'unreadable header' };
+    }
+    if (header.format !== CACHE_FORMAT) return { hit: false, reason: 'format' };
+    const structureEnd = headerEnd + 1 + header.structureBytes;
+    // The texts follow the structure's newline; a file that ends sooner was cut short.
+    if (!Number.isSafeInteger(header.structureBytes) || header.structureBytes < 0 || structureEnd + 1 >= fileLength) return { hit: false, reason: 'corrupt', detail: 'truncated' };
+    if (structureEnd + 1 > bytes.length) {
+      const whole = Buffer.allocUnsafe(structureEnd + 1);
+      bytes.copy(whole, 0, 0, read);
+      bytes = whole;
+    }
+    read += readFully(fd, bytes, read);
+    if (read < structureEnd + 1 || bytes[structureEnd] !== NEWLINE) return { hit: false, reason: 'corrupt', detail: 'truncated' };
+    return { bytes, header, headerEnd, structureEnd, fileLength };
+  } catch {
+    return { hit: false, reason: 'absent' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads into `buffer` from `offset` (the file's offset too) until it is full or the file ends; the bytes read. */
+function readFully(fd: number, buffer: Buffer, offset: number): number {
+  let read = 0;
+  while (offset + read < buffer.length) {
+    const n = readSync(fd, buffer, offset + read, buffer.length - offset - read, offset + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
 }
 
 /** Bytes `start` to the end of a file that is still `length` bytes long; undefined otherwise. */
@@ -179,7 +223,7 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   const structure = asciiJson({ ...data, texts: undefined }, (key, value) => (key === 'index' ? undefined : value));
   const texts = asciiJson(data.texts);
   const payload = `${structure}\n${texts}`;
-  const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')) };
+  const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')), structureBytes: structure.length };
   mkdirSync(path.dirname(cacheFile), { recursive: true });
   // Threads of one process (check's worker) share its pid: the thread id keeps their temp files apart.
   const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
