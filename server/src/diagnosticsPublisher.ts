@@ -20,7 +20,6 @@ import { diagnose } from './features/diagnostics';
 import type { RuleDocument } from './formats/model';
 import type { DiagnosticsStatus } from './protocol';
 import { ClientView, EMPTY_RESULT_ID, type FileReport, ReportCache, type ReportChange } from './workspace/diagnosticsSync';
-import { monotonicMs } from './clock';
 
 /** Work done between yields to the event loop while flushing, so requests are answered meanwhile. */
 const SLICE_MS = 8;
@@ -259,7 +258,7 @@ export class DiagnosticsPublisher {
           for (const [sink, changes] of pending) if (!sink.closed && changes.length) sink.send(changes);
           pending.clear();
         };
-        let deadline = monotonicMs() + SLICE_MS;
+        let deadline = performance.now() + SLICE_MS;
         for (const uri of uris) {
           if (!sinks.length) break;
           const report = this.reportFor(uri);
@@ -270,11 +269,11 @@ export class DiagnosticsPublisher {
             if (list) list.push(change);
             else pending.set(sink, [change]);
           }
-          if (monotonicMs() > deadline) {
+          if (performance.now() > deadline) {
             send();
             await new Promise((resolve) => setImmediate(resolve));
             sinks = this.sinks();
-            deadline = monotonicMs() + SLICE_MS;
+            deadline = performance.now() + SLICE_MS;
           }
         }
         send();

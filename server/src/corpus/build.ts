@@ -238,6 +238,8 @@ const RELATION_FIELD: Record<string, keyof RelationSets> = {
 
 /** Relationship descriptions worth keeping: they are what the seed pages show per data source and mitigation. */
 const KEEP_DESCRIPTION = new Set<keyof RelationSets>(['mitigates', 'detects']);
+/** The sets kept as [source, target, text] (the others as flat pairs, see RelationPairs). */
+const isDescribed = (field: keyof RelationSets): field is 'mitigates' | 'detects' => KEEP_DESCRIPTION.has(field);
 /** The relationship types whose descriptions are kept (their RELATION_FIELD is in KEEP_DESCRIPTION). */
 export const KEEP_RELATIONSHIP_DESCRIPTION: ReadonlySet<string> = new Set(Object.keys(RELATION_FIELD).filter((type) => KEEP_DESCRIPTION.has(RELATION_FIELD[type])));
 
@@ -263,7 +265,7 @@ function collectRelations(bundles: RawBundle[], byStixId: Map<string, number>, w
         if (missing.length) warnings.addGrouped(file, 'relationships point to objects not in the bundle (dangling references) and were ignored', `${stix.id} → ${missing.join(', ')}`);
         continue; // else: a relationship of an object we deliberately skip (legacy mitigations)
       }
-      if (field !== 'mitigates' && field !== 'detects') {
+      if (!isDescribed(field)) {
         sets[field].push(source, target);
         continue;
       }

@@ -145,7 +145,7 @@ function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMis
   try {
     const fileLength = fstatSync(fd).size;
     let bytes = Buffer.allocUnsafe(Math.min(fileLength, HEAD_BYTES));
-    let read = readFully(fd, bytes, 0);
+    let read = readFully(fd, bytes, 0, 0);
     const headerEnd = bytes.subarray(0, read).indexOf(NEWLINE);
     if (headerEnd < 0) return { hit: false, reason: 'corrupt', detail: read < HEAD_BYTES ? 'truncated' : 'unreadable header' };
     let header: CacheHeader;
@@ -163,7 +163,7 @@ function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMis
       bytes.copy(whole, 0, 0, read);
       bytes = whole;
     }
-    read += readFully(fd, bytes, read);
+    read += readFully(fd, bytes, read, read);
     if (read < structureEnd + 1 || bytes[structureEnd] !== NEWLINE) return { hit: false, reason: 'corrupt', detail: 'truncated' };
     return { bytes, header, headerEnd, structureEnd, fileLength };
   } catch {
@@ -173,11 +173,12 @@ function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMis
   }
 }
 
-/** Reads into `buffer` from `offset` (the file's offset too) until it is full or the file ends; the bytes read. */
-function readFully(fd: number, buffer: Buffer, offset: number): number {
+/** Reads the file from `position` into `buffer` from `offset` until the buffer is full or the file
+ *  ends; the bytes read. */
+function readFully(fd: number, buffer: Buffer, offset: number, position: number): number {
   let read = 0;
   while (offset + read < buffer.length) {
-    const n = readSync(fd, buffer, offset + read, buffer.length - offset - read, offset + read);
+    const n = readSync(fd, buffer, offset + read, buffer.length - offset - read, position + read);
     if (n === 0) break;
     read += n;
   }
@@ -191,13 +192,7 @@ function readSection(file: string, start: number, length: number): Buffer | unde
     fd = openSync(file, 'r');
     if (fstatSync(fd).size !== length) return undefined;
     const section = Buffer.allocUnsafe(length - start);
-    let read = 0;
-    while (read < section.length) {
-      const n = readSync(fd, section, read, section.length - read, start + read);
-      if (n === 0) return undefined;
-      read += n;
-    }
-    return section;
+    return readFully(fd, section, 0, start) === section.length ? section : undefined;
   } catch {
     return undefined;
   } finally {
