@@ -203,6 +203,28 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
+/** How many of the session's notifications say `text`, read in the notification center: a toast
+ *  hides itself after a while (sooner on a loaded machine), the center keeps every notification. */
+export async function notificationsSaying(page: Page, text: string): Promise<number> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  const center = page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 10000 });
+  const count = await center.locator('.notification-list-item', { hasText: text }).count();
+  await runCommand(page, 'Notifications: Hide Notifications');
+  return count;
+}
+
+/** Waits until the session has a notification saying `text` (a toast or, once it hid, in the center). */
+export async function notificationAppears(page: Page, text: string, timeout = 30000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.locator('.notification-toast', { hasText: text }).count()) return;
+    if ((await notificationsSaying(page, text)) > 0) return;
+    if (Date.now() > deadline) throw new Error(`no notification saying "${text}" within ${timeout} ms`);
+    await page.waitForTimeout(500);
+  }
+}
+
 /** Puts the cursor inside the first occurrence of `text` in the visible editor, `offsetChars` into it.
  *  The point is measured in the page in one step (Monaco re-renders lines while it colours them, so
  *  an element found first and measured later may be gone), and measured again until it is visible. */

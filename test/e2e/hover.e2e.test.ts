@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { clickInText, copyWorkspace, languageServerPids, openFile, runCommand, screenshot, type Session, showHover, showHoverEventually, startSession, waitForCorpus } from './codeServer';
+import { clickInText, copyWorkspace, languageServerPids, notificationAppears, notificationsSaying, openFile, runCommand, screenshot, type Session, showHover, showHoverEventually, startSession, waitForCorpus } from './codeServer';
 
 describe('e2e: hover in code-server', () => {
   let session: Session;
@@ -45,7 +45,7 @@ describe('e2e: hover in code-server', () => {
     assert.ok(first, 'a language server runs');
     const killed = Date.now();
     process.kill(first, 'SIGKILL');
-    await page.locator('.notification-toast', { hasText: 'the language server stopped unexpectedly and was restarted' }).first().waitFor({ timeout: 30000 });
+    await notificationAppears(page, 'the language server stopped unexpectedly and was restarted');
     const deadline = Date.now() + 30000;
     let restarted: number | undefined;
     while (!restarted && Date.now() < deadline) {
@@ -60,11 +60,11 @@ describe('e2e: hover in code-server', () => {
     await screenshot(page, 'server-restarted.png');
     // Told once per session: a second crash restarts quietly.
     await page.keyboard.press('Escape');
-    const toasts = await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).count();
+    assert.equal(await notificationsSaying(page, 'stopped unexpectedly'), 1, 'one notification');
     process.kill(restarted, 'SIGKILL');
     const again = Date.now() + 30000;
     while (Date.now() < again && !languageServerPids(session).some((pid) => pid !== restarted && pid !== first)) await page.waitForTimeout(200);
     await page.waitForTimeout(1000);
-    assert.ok((await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).count()) <= toasts, 'no second notification');
+    assert.equal(await notificationsSaying(page, 'stopped unexpectedly'), 1, 'no second notification');
   });
 });
