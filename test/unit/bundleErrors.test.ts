@@ -2,7 +2,7 @@
 // stale or corrupt, never trusted.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -189,6 +189,28 @@ describe('corpus cache', () => {
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     assert.equal((await loadAndCache([file], { cacheDir })).source, 'cache');
     assert.equal((await loadAndCache([file], { cacheDir, verifyContent: true })).source, 'cache');
+  });
+
+  test('a touched bundle is hashed once: the header takes the new stat, the payload is kept byte for byte', async () => {
+    const cacheDir = tempDir('ttplens-cache-');
+    const file = write('touched.json', { type: 'bundle', objects: [{ ...technique('T1001', 'Data Obfuscation'), description: 'Adversaries may obfuscate command and control traffic.' }] });
+    await loadAndCache([file], { cacheDir });
+    const cacheFile = cacheFileFor(cacheDir, [file]);
+    const lines = (text: string) => text.split('\n');
+    const before = lines(readFileSync(cacheFile, 'latin1'));
+    // Far enough ahead that the header's mtime grows by digits: the texts move within the file.
+    utimesSync(file, new Date(), new Date(Date.now() + 123_456_789_012));
+    const load = await loadCorpus([file], { cacheDir });
+    assert.equal(load.source, 'cache');
+    const after = lines(readFileSync(cacheFile, 'latin1'));
+    assert.deepEqual(after.slice(1), before.slice(1), 'structure and texts unchanged');
+    assert.equal(JSON.parse(after[0]).inputs[0].mtimeMs, statSync(file).mtimeMs, 'the header has the new mtime');
+    assert.notEqual(after[0].length, before[0].length);
+    // The bundle gone, the texts can only come from the restamped cache.
+    renameSync(file, `${file}.away`);
+    assert.equal(load.corpus.description(load.corpus.get('T1001')!), 'Adversaries may obfuscate command and control traffic.', 'texts found after the restamp');
+    renameSync(`${file}.away`, file);
+    assert.equal((await loadCorpus([file], { cacheDir })).source, 'cache');
   });
 
   test('a corrupt texts section is found when first read, rebuilt from the bundle, and the cache rewritten', async () => {

@@ -8,7 +8,9 @@
 //
 // Like git's index, the input check is two-tier: an input whose size, mtime and inode are unchanged
 // is taken as unchanged (hashing a 37 MB bundle costs more than loading the cache); any stat change
-// re-hashes the content. `verifyInputs` re-hashes every input and is run off the start-up path.
+// re-hashes the content, and a match restamps the header with the new stat (`restampCache`), so a
+// touched bundle (a checkout, a copy, a restored CI cache) is hashed once, not on every start.
+// `verifyInputs` re-hashes every input and is run off the start-up path.
 //
 // A prebuilt cache (`npm run package` builds one from the embedded bundles, read-only in the
 // extension) names its inputs by file name and size only: an install gives the files a new mtime
@@ -47,7 +49,7 @@ export type CacheMiss = 'absent' | 'format' | 'inputs' | 'changed' | 'corrupt';
 /** On a hit, `data.texts` is empty and `loadTexts` parses them when first needed; it returns
  *  undefined when the texts section turns out to be corrupt. */
 export type CacheRead =
-  | { hit: true; data: CorpusData; loadTexts: () => string[] | undefined; inputs: CacheInput[] }
+  | { hit: true; data: CorpusData; loadTexts: () => string[] | undefined; inputs: CacheInput[]; restated: boolean; structureHash: string }
   | { hit: false; reason: CacheMiss; detail?: string };
 
 export function defaultCacheDir(): string {
@@ -85,13 +87,14 @@ export interface CacheReadOptions {
 export function readCache(cacheFile: string, bundlePaths: readonly string[], options: CacheReadOptions = {}): CacheRead {
   const head = readHead(cacheFile);
   if ('hit' in head) return head;
-  const { bytes, header, headerEnd, structureEnd, fileLength } = head;
+  const { bytes, header, headerEnd, structureEnd } = head;
   const wanted = bundlePaths.map((p) => path.resolve(p));
   const named = (file: string) => (options.prebuilt ? path.basename(file) : file);
   if (header.inputs?.length !== wanted.length || header.inputs.some((input, i) => input.path !== named(wanted[i]))) {
     return { hit: false, reason: 'inputs' };
   }
   const inputs: CacheInput[] = [];
+  let restated = false;
   for (const [i, input] of header.inputs.entries()) {
     let stat;
     try {
@@ -101,6 +104,7 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
     }
     const unchanged = stat.size === input.size && (options.prebuilt || (stat.mtimeMs === input.mtimeMs && stat.ino === input.ino));
     if ((options.verifyContent || !unchanged) && hashBytes(readFileSync(wanted[i])) !== input.contentHash) return { hit: false, reason: 'changed', detail: `${wanted[i]} changed` };
+    if (!unchanged) restated = true;
     inputs.push({ path: wanted[i], size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, contentHash: input.contentHash });
   }
   if (hashBytes(bytes.subarray(headerEnd + 1, structureEnd)) !== header.structureHash) return { hit: false, reason: 'corrupt', detail: 'structure hash mismatch' };
@@ -114,18 +118,35 @@ export function readCache(cacheFile: string, bundlePaths: readonly string[], opt
   if (options.prebuilt) relocateBundles(data, header.inputs.map((input) => input.path), wanted);
   // The texts (60 % of the file) are hashed and parsed only when a description is first needed, and
   // read from the file again then rather than held (an idle server would keep megabytes it may never
-  // use). A file rewritten since is caught by the texts' hash, as corruption is.
-  const textsStart = structureEnd + 1;
-  const loadTexts = () => {
-    const section = readSection(cacheFile, textsStart, fileLength);
-    if (!section || hashBytes(section) !== header.textsHash) return undefined;
-    try {
-      return JSON.parse(section.toString('latin1')) as string[];
-    } catch {
-      return undefined;
-    }
-  };
-  return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs };
+  // use). A file rewritten since is caught by the texts' hash, as corruption is; a restamped header
+  // (another length) moves the texts, so they are found through the header read then.
+  const loadTexts = () => readTexts(cacheFile, header.textsHash);
+  return { hit: true, data: { ...data, texts: [] }, loadTexts, inputs, restated, structureHash: header.structureHash };
+}
+
+/** Rewrites a cache's header with its inputs' new stat, the payload byte for byte, after a load found
+ *  their content unchanged. Skipped when the file no longer holds the structure that load checked. */
+export function restampCache(cacheFile: string, inputs: CacheInput[], structureHash: string): void {
+  const bytes = readFileSync(cacheFile);
+  const headerEnd = bytes.indexOf(NEWLINE);
+  const header = JSON.parse(bytes.toString('latin1', 0, headerEnd)) as CacheHeader;
+  if (header.format !== CACHE_FORMAT || header.structureHash !== structureHash) return;
+  const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(temp, Buffer.concat([Buffer.from(asciiJson({ ...header, inputs }), 'latin1'), bytes.subarray(headerEnd)]));
+  renameSync(temp, cacheFile);
+}
+
+/** The texts section as the file's header places it now, if its hash is still `textsHash`. */
+function readTexts(cacheFile: string, textsHash: string): string[] | undefined {
+  try {
+    const head = readHead(cacheFile);
+    if ('hit' in head) return undefined;
+    const section = readSection(cacheFile, head.structureEnd + 1, head.fileLength);
+    if (!section || hashBytes(section) !== textsHash) return undefined;
+    return JSON.parse(section.toString('latin1')) as string[];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first read of a cache file: enough for any header (its inputs' paths, each a few hundred bytes). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BundleError, type RawBundle, readBundleForCorpus, readBundleFileSync } from './bundleFile';
 import { buildCorpusData } from './build';
-import { type CacheInput, type CacheMiss, cacheFileFor, prebuiltCacheFileFor, prebuiltInputs, readCache, relocateBundles, statInput, writeCache } from './cache';
+import { type CacheInput, type CacheMiss, cacheFileFor, prebuiltCacheFileFor, prebuiltInputs, readCache, relocateBundles, restampCache, statInput, writeCache } from './cache';
 import { Corpus } from './corpus';
 import { DOMAINS, type Domain, embeddedDataDir, embeddedReleases, type ReleaseFile, type ReleaseStore, toDomain } from '../releases/store';
 import { monotonicMs } from '../clock';
@@ -50,6 +50,13 @@ export async function loadCorpus(bundlePaths: readonly string[], options: LoadOp
       // The user cache's verdict is the one reported; a prebuilt cache is simply absent in development.
       if (!candidate.prebuilt) cacheMiss = cached.reason;
       continue;
+    }
+    if (cached.restated && !candidate.prebuilt) {
+      try {
+        restampCache(candidate.file, cached.inputs, cached.structureHash);
+      } catch {
+        // a read-only or vanished cache is re-hashed again next time, as before
+      }
     }
     // A corrupt texts section (found only when first read) is rebuilt from the bundles, which the
     // cache's input check has just matched, and written to the user cache (a prebuilt one is read-only).
