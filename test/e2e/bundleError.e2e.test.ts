@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { copyWorkspace, openFile, runCommand, screenshot, type Session, settled, startSession } from './codeServer';
+import { copyWorkspace, notificationAppears, openFile, runCommand, screenshot, type Session, settled, startSession } from './codeServer';
 
 describe('e2e: missing ATT&CK bundle', () => {
   let session: Session;
@@ -36,6 +36,6 @@ describe('e2e: missing ATT&CK bundle', () => {
     assert.ok(await welcome.getByRole('button', { name: 'Choose STIX Bundle…' }).count(), 'a button, not a link in text');
     assert.equal(await page.locator('.pane-header, .title', { hasText: /ATT&CK COVERAGE: COVERAGE/i }).count(), 0, 'one title');
     await runCommand(page, 'TTP Lens: Show Technique');
-    await page.locator('.notification-toast', { hasText: 'TTP Lens cannot search techniques.' }).first().waitFor({ timeout: 20000 });
+    await notificationAppears(page, 'TTP Lens cannot search techniques.', 20000);
   });
 });

@@ -225,6 +225,25 @@ export async function notificationAppears(page: Page, text: string, timeout = 30
   }
 }
 
+/** The text of the session's notification saying `text`, once it appears: its toast's, or once the
+ *  toast hid itself (an information toast does, sooner on a loaded machine), its entry's in the center. */
+export async function notificationText(page: Page, text: string, timeout = 30000): Promise<string> {
+  await notificationAppears(page, text, timeout);
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  if (await toast.count()) {
+    try {
+      return await toast.innerText({ timeout: 1000 });
+    } catch {
+      // hid between the two steps: read it from the center
+    }
+  }
+  await runCommand(page, 'Notifications: Show Notifications');
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  const shown = await entry.innerText({ timeout: 10000 });
+  await runCommand(page, 'Notifications: Hide Notifications');
+  return shown;
+}
+
 /** Puts the cursor inside the first occurrence of `text` in the visible editor, `offsetChars` into it.
  *  The point is measured in the page in one step (Monaco re-renders lines while it colours them, so
  *  an element found first and measured later may be gone), and measured again until it is visible. */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO } from '../support/paths';
 import { ReleaseServer, testBundles } from '../support/releaseServer';
-import { clickInText, copyWorkspace, openFile, runCommand, screenshot, type Session, settled, showHover, startSession, waitForCorpus, withFailureScreenshot } from './codeServer';
+import { clickInText, copyWorkspace, notificationText, openFile, runCommand, screenshot, type Session, settled, showHover, startSession, waitForCorpus, withFailureScreenshot } from './codeServer';
 
 describe('e2e: downloading and switching ATT&CK releases', () => {
   let session: Session;
@@ -36,8 +36,7 @@ describe('e2e: downloading and switching ATT&CK releases', () => {
     await v19.click();
     await waitForCorpus(page, 'ATT&CK v19.1', 120000);
     assert.ok(server.requests.includes('/enterprise-attack/enterprise-attack-19.1.json'), server.requests.join(', '));
-    const done = page.locator('.notification-toast', { hasText: 'is downloaded and in use' }).first();
-    await done.waitFor({ timeout: 30000 });
+    assert.match(await notificationText(page, 'is downloaded and in use'), /v19\.1/);
     await clickInText(page, 'attack.t1685', 9);
     const text = await showHover(page, 'T1685 · Disable or Modify Tools');
     assert.match(text, /T1685 · Disable or Modify Tools/);

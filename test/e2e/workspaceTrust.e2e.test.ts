@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES } from '../support/paths';
-import { clickInText, copyWorkspace, openFile, screenshot, type Session, showHover, startSession, waitForCorpus, withFailureScreenshot } from './codeServer';
+import { clickInText, copyWorkspace, notificationsSaying, notificationText, openFile, screenshot, type Session, showHover, startSession, waitForCorpus, withFailureScreenshot } from './codeServer';
 
 describe('e2e: Restricted Mode (untrusted workspace)', () => {
   let session: Session;
@@ -21,12 +21,10 @@ describe('e2e: Restricted Mode (untrusted workspace)', () => {
 
   test('the workspace setting is ignored and named; hover works on the packaged data', () => withFailureScreenshot(session.page, 'restricted-mode', async () => {
     const { page } = session;
-    await page.locator('.notification-toast', { hasText: 'TTP Lens is in Restricted Mode' }).first().waitFor({ timeout: 60000 });
-    const toast = await page.locator('.notification-toast', { hasText: 'TTP Lens is in Restricted Mode' }).first().innerText();
-    assert.match(toast, /ignores this workspace's ttpLens\.attack\.stixPath/);
+    assert.match(await notificationText(page, 'TTP Lens is in Restricted Mode', 60000), /ignores this workspace's ttpLens\.attack\.stixPath/);
     await openFile(page, 'rules/com_hijack_dde.yml');
     await waitForCorpus(page);
-    assert.equal(await page.locator('.notification-toast', { hasText: '/somewhere/else' }).count(), 0, 'the workspace path was not used');
+    assert.equal(await notificationsSaying(page, '/somewhere/else'), 0, 'the workspace path was not used (no notification names it, shown or hidden)');
     await clickInText(page, 'attack.t1559.001', 10);
     assert.match(await showHover(page, 'Sub-technique of'), /T1559\.001 · Component Object Model/);
     await screenshot(page, 'restricted-mode.png');
