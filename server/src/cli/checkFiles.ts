@@ -5,7 +5,7 @@ import type { DiagnosticsContext, FixData } from '../features/diagnostics';
 import { diagnose } from '../features/diagnostics';
 import type { FormatGlobs } from '../formats/detect';
 import { LineIndex } from '../formats/lineIndex';
-import type { RuleDocument, RuleFormat } from '../formats/model';
+import { copiedString, type RuleDocument, type RuleFormat } from '../formats/model';
 import { parseRule } from '../formats/parse';
 import { fileUri } from '../uris';
 import { indexText, readIndexedFile } from '../workspace/indexer';
@@ -56,15 +56,10 @@ function shownPath(cwd: string, absolute: string): string {
   return (relative && !path.isAbsolute(relative) ? relative : absolute).split(path.sep).join('/');
 }
 
-/** A copy of a piece of a file's text that does not keep the whole text alive (V8 makes a slice of 13
- *  or more characters a view into its parent): check keeps its findings to the end, and the texts of
- *  the files they were in were half its garbage collector's work. */
-function ownCopy(piece: string): string {
-  return piece.length < 13 ? piece : ` ${piece}`.slice(1);
-}
-
 export function findingOf(diagnostic: Diagnostic, lines: LineIndex | undefined): CheckFinding {
-  const snippet = lines ? ownCopy(lines.text.slice(lines.offsetAt(diagnostic.range.start), lines.offsetAt(diagnostic.range.end)).slice(0, 200)) : '';
+  // Copied: check keeps its findings to the end, and a view into each file's text kept those texts
+  // alive (half its garbage collector's work).
+  const snippet = lines ? copiedString(lines.text.slice(lines.offsetAt(diagnostic.range.start), lines.offsetAt(diagnostic.range.end)).slice(0, 200)) : '';
   return {
     code: String(diagnostic.code),
     severity: LEVEL_OF[diagnostic.severity ?? DiagnosticSeverity.Error],

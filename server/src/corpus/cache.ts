@@ -241,7 +241,7 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   const payload = `${structure}\n${texts}`;
   const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')), structureBytes: structure.length };
   mkdirSync(path.dirname(cacheFile), { recursive: true });
-  // Threads of one process (check's worker) share its pid: the thread id keeps their temp files apart.
+  // Threads of one process (worker threads) share its pid: the thread id keeps their temp files apart.
   const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
   // The header names the bundles' paths: escaped like the rest, so any path reads back as written.
   writeFileSync(temp, `${asciiJson(header)}\n${payload}`, 'latin1');
