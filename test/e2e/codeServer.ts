@@ -206,12 +206,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** How many of the session's notifications say `text`, read in the notification center: a toast
  *  hides itself after a while (sooner on a loaded machine), the center keeps every notification. */
 export async function notificationsSaying(page: Page, text: string): Promise<number> {
+  return inNotificationCenter(page, (center) => center.locator('.notification-list-item', { hasText: text }).count());
+}
+
+/** `read` of the notification center, shown for it and hidden again. */
+async function inNotificationCenter<T>(page: Page, read: (center: Locator) => Promise<T>): Promise<T> {
   await runCommand(page, 'Notifications: Show Notifications');
   const center = page.locator('.notifications-center');
   await center.waitFor({ state: 'visible', timeout: 10000 });
-  const count = await center.locator('.notification-list-item', { hasText: text }).count();
+  const result = await read(center);
   await runCommand(page, 'Notifications: Hide Notifications');
-  return count;
+  return result;
 }
 
 /** Waits until the session has a notification saying `text` (a toast or, once it hid, in the center). */
@@ -237,11 +242,7 @@ export async function notificationText(page: Page, text: string, timeout = 30000
       // hid between the two steps: read it from the center
     }
   }
-  await runCommand(page, 'Notifications: Show Notifications');
-  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
-  const shown = await entry.innerText({ timeout: 10000 });
-  await runCommand(page, 'Notifications: Hide Notifications');
-  return shown;
+  return inNotificationCenter(page, (center) => center.locator('.notification-list-item', { hasText: text }).first().innerText({ timeout: 10000 }));
 }
 
 /** Puts the cursor inside the first occurrence of `text` in the visible editor, `offsetChars` into it.

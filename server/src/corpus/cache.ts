@@ -131,15 +131,13 @@ export function restampCache(cacheFile: string, inputs: CacheInput[], structureH
   const headerEnd = bytes.indexOf(NEWLINE);
   const header = JSON.parse(bytes.toString('latin1', 0, headerEnd)) as CacheHeader;
   if (header.format !== CACHE_FORMAT || header.structureHash !== structureHash) return;
-  const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
-  writeFileSync(temp, Buffer.concat([Buffer.from(asciiJson({ ...header, inputs }), 'latin1'), bytes.subarray(headerEnd)]));
-  renameSync(temp, cacheFile);
+  replaceFile(cacheFile, Buffer.concat([Buffer.from(asciiJson({ ...header, inputs }), 'latin1'), bytes.subarray(headerEnd)]));
 }
 
 /** The texts section as the file's header places it now, if its hash is still `textsHash`. */
 function readTexts(cacheFile: string, textsHash: string): string[] | undefined {
   try {
-    const head = readHead(cacheFile);
+    const head = readHead(cacheFile, false);
     if ('hit' in head) return undefined;
     const section = readSection(cacheFile, head.structureEnd + 1, head.fileLength);
     if (!section || hashBytes(section) !== textsHash) return undefined;
@@ -155,8 +153,8 @@ const HEAD_BYTES = 64 * 1024;
 type CacheHead = { bytes: Buffer; header: CacheHeader; headerEnd: number; structureEnd: number; fileLength: number };
 
 /** The header and the structure, with the newline after it — not the texts, 60 % of the file, which
- *  are read when first needed. */
-function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMiss; detail?: string } {
+ *  are read when first needed. Without `withStructure`, the header only (where the texts start). */
+function readHead(cacheFile: string, withStructure = true): CacheHead | { hit: false; reason: CacheMiss; detail?: string } {
   let fd: number;
   try {
     fd = openSync(cacheFile, 'r');
@@ -179,6 +177,7 @@ function readHead(cacheFile: string): CacheHead | { hit: false; reason: CacheMis
     const structureEnd = headerEnd + 1 + header.structureBytes;
     // The texts follow the structure's newline; a file that ends sooner was cut short.
     if (!Number.isSafeInteger(header.structureBytes) || header.structureBytes < 0 || structureEnd + 1 >= fileLength) return { hit: false, reason: 'corrupt', detail: 'truncated' };
+    if (!withStructure) return { bytes, header, headerEnd, structureEnd, fileLength };
     if (structureEnd + 1 > bytes.length) {
       const whole = Buffer.allocUnsafe(structureEnd + 1);
       bytes.copy(whole, 0, 0, read);
@@ -241,11 +240,16 @@ export function writeCache(cacheFile: string, inputs: CacheInput[], data: Corpus
   const payload = `${structure}\n${texts}`;
   const header: CacheHeader = { format: CACHE_FORMAT, inputs, structureHash: hashBytes(Buffer.from(structure, 'latin1')), textsHash: hashBytes(Buffer.from(texts, 'latin1')), structureBytes: structure.length };
   mkdirSync(path.dirname(cacheFile), { recursive: true });
-  // Threads of one process (worker threads) share its pid: the thread id keeps their temp files apart.
-  const temp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
   // The header names the bundles' paths: escaped like the rest, so any path reads back as written.
-  writeFileSync(temp, `${asciiJson(header)}\n${payload}`, 'latin1');
-  renameSync(temp, cacheFile);
+  replaceFile(cacheFile, `${asciiJson(header)}\n${payload}`);
+}
+
+/** Temp file + rename: a crash never leaves a half-written cache behind. Threads of one process
+ *  share its pid: the thread id keeps their temp files apart. */
+function replaceFile(file: string, content: string | Buffer): void {
+  const temp = `${file}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(temp, content, 'latin1'); // the cache is ASCII; a Buffer is written as it is
+  renameSync(temp, file);
 }
 
 /** JSON with every non-ASCII character escaped, so the file is pure ASCII. */
